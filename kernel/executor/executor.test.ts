@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Executor } from "./executor.js";
+import { isComplete } from "./compiler.js";
+
+const ex = new Executor({ cwd: mkdtempSync(join(tmpdir(), "omq-exec-")) });
+let n = 0;
+const run = (code: string) => ex.execute(code, { executionCount: ++n });
+const value = async (code: string) => {
+  const r = await run(code);
+  if (r.status !== "ok") throw new Error(`${r.ename}: ${r.evalue}\n${r.traceback.join("\n")}`);
+  return r.result;
+};
+
+describe("Executor", () => {
+  it("keeps top-level declarations across cells, with their types", async () => {
+    await value("const base = 40; let counter = 1; function add(a: number, b: number) { return a + b; }");
+    expect(await value("counter += 1; add(base, counter)")).toBe(42);
+  });
+
+  it("lets a later cell redeclare a name with another type", async () => {
+    await value("const shadow = 1;");
+    await value('const shadow = "text";');
+    expect(await value("shadow.toUpperCase()")).toBe("TEXT");
+  });
+
+  it("reports type errors with line and column, and runs nothing", async () => {
+    const r = await run("globalThis.sideEffect = 1;\nconst s: string = 5;");
+    expect(r.status).toBe("error");
+    if (r.status === "error") {
+      expect(r.ename).toBe("TypeScriptError");
+      expect(r.evalue).toMatch(/^line 2, column 7: Type 'number' is not assignable to type 'string'/);
+      expect(r.traceback[0]).toMatch(/^cell:2:7 - error TS2322/);
+    }
+    expect((globalThis as Record<string, unknown>).sideEffect).toBeUndefined();
+  });
+
+  it("refuses assignment to an earlier cell's const", async () => {
+    await value("const fixed = 1;");
+    const r = await run("fixed = 2;");
+    expect(r.status).toBe("error");
+    if (r.status === "error") expect(r.evalue).toMatch(/Cannot assign to 'fixed' because it is a constant/);
+  });
+
+  it("supports top-level await with hoisted declarations, classes and destructuring", async () => {
+    await value("class Box { constructor(public v: number) {} }\nconst { a, b: [c] } = await Promise.resolve({ a: 1, b: [2] });\nconst box = new Box(a + c);");
+    expect(await value("box.v + new Box(1).v")).toBe(4);
+  });
+
+  it("imports ESM packages (arquero) and CommonJS packages, default and named", async () => {
+    expect(await value('import * as aq from "arquero";\nimport { op } from "arquero";\naq.table({ x: [1, 2, 3] }).rollup({ s: op.sum("x") }).get("s", 0)')).toBe(6);
+    expect(await value('import YAML from "yaml";\nYAML.parse("a: 1").a')).toBe(1);
+    expect(await value('import { readFileSync } from "node:fs";\ntypeof readFileSync')).toBe("function");
+  });
+
+  it("gives no result when the last statement is not an expression", async () => {
+    const r = await run("const z = 3;");
+    expect(r).toEqual({ status: "ok", hasResult: false, result: undefined });
+  });
+
+  it("reports runtime errors with their name and message", async () => {
+    const r = await run('throw new RangeError("out of range")');
+    expect(r.status === "error" && [r.ename, r.evalue]).toEqual(["RangeError", "out of range"]);
+  });
+
+  it("names a module it cannot find", async () => {
+    const r = await run('import { x } from "no-such-package-omq";\nx');
+    expect(r.status).toBe("error");
+  });
+});
+
+describe("isComplete", () => {
+  it.each(["1", "function f() { return 1 }", "`a\nb`", "const x = [1,\n 2]", ""])("complete: %j", (code) => expect(isComplete(code).status).toBe("complete"));
+  it.each(["function f() {", "`abc", "const x = [1, 2,", "if (true) {\n  1", "/* open", "x = 1 +"])("incomplete: %j", (code) => expect(isComplete(code).status).toBe("incomplete"));
+  it.each(["1 +* 2)", ")", "const 'x' = 1", "'unterminated", "let = = 2;"])("invalid: %j", (code) => expect(isComplete(code).status).toBe("invalid"));
+  it("suggests an indent after an open brace", () => expect(isComplete("if (x) {").indent).toBe("  "));
+});

@@ -1,0 +1,183 @@
+// Runs compiled cells in the kernel's global scope: preloads imports (CommonJS, ESM, ESM with top-level await),
+// runs the script (synchronous code is interruptible through vm's breakOnSigint, a pending await through the
+// interrupt promise), and reports the result or a structured error.
+import vm from "node:vm";
+import { createRequire, isBuiltin } from "node:module";
+import { join, resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CellCompiler, type CellDiagnostic } from "./compiler.js";
+import { packageRoot } from "../../lib/util/package-root.js";
+
+export type ExecOutcome =
+  | { status: "ok"; hasResult: boolean; result: unknown }
+  | { status: "error"; ename: string; evalue: string; traceback: string[] };
+
+interface LoadedModule {
+  /** What `import { a } from` reads. */
+  named: Record<string, unknown>;
+  /** What `import d from` gives. */
+  defaultValue: unknown;
+  /** What `import * as ns from` gives. */
+  namespace: Record<string, unknown>;
+}
+
+export class InterruptError extends Error {
+  constructor() {
+    super("Execution was interrupted.");
+    this.name = "InterruptError";
+  }
+}
+
+export class Executor {
+  readonly compiler: CellCompiler;
+  private readonly cwd: string;
+  private readonly modules = new Map<string, LoadedModule>();
+  private readonly requireFromCwd: NodeRequire;
+  private readonly requireFromRoot: NodeRequire;
+  private running = false;
+  private rejectInterrupt: ((e: Error) => void) | null = null;
+  private cellNumber = 0;
+
+  constructor(opts: { cwd: string }) {
+    this.cwd = resolvePath(opts.cwd);
+    this.compiler = new CellCompiler({ cwd: this.cwd });
+    this.requireFromCwd = createRequire(join(this.cwd, "__omq__.js"));
+    this.requireFromRoot = createRequire(join(packageRoot(), "__omq__.js"));
+    const runtime = {
+      module: (spec: string) => this.loaded(spec).named,
+      defaultOf: (spec: string) => this.loaded(spec).defaultValue,
+      namespaceOf: (spec: string) => this.loaded(spec).namespace,
+    };
+    Object.defineProperty(globalThis, "__omq__", { value: runtime, configurable: true, enumerable: false, writable: false });
+  }
+
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** Interrupts the running cell (a pending await rejects at once; a busy loop stops via SIGINT). */
+  interrupt(): void {
+    this.rejectInterrupt?.(new InterruptError());
+  }
+
+  private loaded(spec: string): LoadedModule {
+    const m = this.modules.get(spec);
+    if (!m) throw new Error(`module ${JSON.stringify(spec)} was not preloaded (internal error).`);
+    return m;
+  }
+
+  private resolve(spec: string): string | null {
+    for (const req of [this.requireFromCwd, this.requireFromRoot]) {
+      try {
+        return req.resolve(spec);
+      } catch {
+        // try the next root
+      }
+    }
+    return null;
+  }
+
+  /** Loads every module a cell imports before the cell runs, so the cell itself stays synchronous. */
+  async preload(specs: string[]): Promise<void> {
+    for (const spec of specs) {
+      if (this.modules.has(spec) && !spec.startsWith(".")) continue;
+      let value: unknown;
+      if (isBuiltin(spec)) value = this.requireFromRoot(spec);
+      else {
+        const path = this.resolve(spec);
+        if (path) {
+          try {
+            value = this.requireFromCwd(path);
+          } catch (e) {
+            const code = (e as { code?: string }).code;
+            if (code !== "ERR_REQUIRE_ASYNC_MODULE" && code !== "ERR_REQUIRE_ESM") throw e;
+            value = await import(pathToFileURL(path).href);
+          }
+        } else {
+          // ESM-only packages without a "require" condition: let the ESM resolver find them from our root.
+          try {
+            value = await import(spec);
+          } catch (e) {
+            const err = new Error(`Cannot find module ${JSON.stringify(spec)} from ${this.cwd} or from OmniQuant's own node_modules. Install it with \`npm install ${spec}\`.`, { cause: e });
+            err.name = "ModuleNotFoundError";
+            throw err;
+          }
+        }
+      }
+      this.modules.set(spec, interop(value));
+    }
+  }
+
+  async execute(code: string, opts: { executionCount: number }): Promise<ExecOutcome> {
+    const compiled = this.compiler.compile(code);
+    if (!compiled.ok) return typeErrorOutcome(compiled.diagnostics);
+    const cell = compiled.cell;
+    this.running = true;
+    const interrupted = new Promise<never>((_, reject) => {
+      this.rejectInterrupt = reject;
+    });
+    interrupted.catch(() => undefined);
+    const onSigint = (): void => this.interrupt();
+    process.on("SIGINT", onSigint);
+    try {
+      await Promise.race([this.preload(cell.imports), interrupted]);
+      const filename = join(this.cwd, `cell[${opts.executionCount || ++this.cellNumber}]`);
+      let ret: unknown = vm.runInThisContext(cell.script, {
+        filename,
+        breakOnSigint: true,
+        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      });
+      if (cell.isAsync) ret = await Promise.race([ret as Promise<unknown>, interrupted]);
+      else ret = (globalThis as Record<string, unknown>).__omq_result__;
+      this.compiler.commit(code, cell.declared);
+      return { status: "ok", hasResult: cell.hasResult, result: cell.hasResult ? ret : undefined };
+    } catch (e) {
+      this.compiler.commit(code, cell.declared);
+      return errorOutcome(e);
+    } finally {
+      process.off("SIGINT", onSigint);
+      this.running = false;
+      this.rejectInterrupt = null;
+      (globalThis as Record<string, unknown>).__omq_result__ = undefined;
+    }
+  }
+}
+
+/** CommonJS and ES modules seen the way TypeScript's esModuleInterop sees them. */
+function interop(value: unknown): LoadedModule {
+  const obj = (value ?? {}) as Record<string, unknown>;
+  const isNamespace = Object.prototype.toString.call(value) === "[object Module]";
+  if (isNamespace) {
+    // A CommonJS module loaded through import(): its exports object is `default`.
+    return { named: obj, defaultValue: obj.default, namespace: obj };
+  }
+  if (obj.__esModule) return { named: obj, defaultValue: obj.default, namespace: obj };
+  const ns: Record<string, unknown> = typeof value === "object" || typeof value === "function" ? Object.assign(Object.create(null), obj) : {};
+  ns.default = value;
+  return { named: obj, defaultValue: value, namespace: ns };
+}
+
+function typeErrorOutcome(diags: CellDiagnostic[]): ExecOutcome {
+  const lines = diags.map((d) => `cell:${d.line}:${d.column} - error TS${d.code}: ${d.message}`);
+  const first = diags[0]!;
+  return {
+    status: "error",
+    ename: "TypeScriptError",
+    evalue: `line ${first.line}, column ${first.column}: ${first.message}${diags.length > 1 ? ` (and ${diags.length - 1} more)` : ""}`,
+    traceback: lines,
+  };
+}
+
+const INTERNAL_FRAME = /node:internal|kernel\/executor\/|\.build\/kernel\//;
+
+export function errorOutcome(e: unknown): ExecOutcome {
+  if (e instanceof Error) {
+    const interrupted = e instanceof InterruptError || (e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED";
+    const ename = interrupted ? "InterruptError" : e.name || "Error";
+    const evalue = interrupted ? "Execution was interrupted." : e.message;
+    const stack = (e.stack ?? `${ename}: ${evalue}`).split("\n");
+    const traceback = interrupted ? [`${ename}: ${evalue}`] : stack.filter((l, i) => i === 0 || !INTERNAL_FRAME.test(l));
+    return { status: "error", ename, evalue, traceback };
+  }
+  return { status: "error", ename: "Error", evalue: String(e), traceback: [`Uncaught ${String(e)}`] };
+}
