@@ -56,9 +56,10 @@ export class CellCompiler {
   /** Latest definition of each top-level name: the cell file that declares it, and how. */
   private readonly scope = new Map<string, { file: string; kind: DeclKind }>();
   private cellCounter = 0;
+  /** Bumped on every change to a virtual file, so the language service skips re-synchronising when nothing changed. */
+  private projectVersion = 0;
   private readonly currentFile: string;
   private readonly globalsFile: string;
-  private readonly moduleCache: ts.ModuleResolutionCache;
 
   constructor(opts: CompilerOptions) {
     this.cwd = resolvePath(opts.cwd);
@@ -79,6 +80,14 @@ export class CellCompiler {
       strict: false,
       noEmit: true,
       allowImportingTsExtensions: true,
+      // Module resolution is TypeScript's own (so its package.json cache works): earlier cells are virtual files
+      // beside the notebook; `omniquant` and the packages OmniQuant ships resolve from its root, from any directory.
+      paths: {
+        omniquant: [join(this.root, ".build", "lib", "index.d.ts")],
+        "omniquant/display": [join(this.root, ".build", "kernel", "display", "index.d.ts")],
+        "omniquant/*": [join(this.root, ".build", "lib", "*", "index.d.ts")],
+        "*": [join(this.cwd, "node_modules", "*"), join(this.root, "node_modules", "*"), join(this.root, "node_modules", "@types", "*")],
+      },
     };
     this.files.set(
       this.globalsFile,
@@ -90,40 +99,43 @@ export class CellCompiler {
         version: 1,
       },
     );
-    this.moduleCache = ts.createModuleResolutionCache(this.cwd, (s) => s, this.options);
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.options,
+      getProjectVersion: () => String(this.projectVersion),
       getScriptFileNames: () => [...this.files.keys()],
       getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
       getScriptSnapshot: (f) => {
         const v = this.files.get(f);
         if (v) return ts.ScriptSnapshot.fromString(v.text);
-        const text = ts.sys.readFile(f);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+        // Library and package files are read once per session: the service asks for every file on each update.
+        let snap = this.snapshots.get(f);
+        if (!snap) {
+          const text = this.readDiskFile(f);
+          if (text === undefined) return undefined;
+          snap = ts.ScriptSnapshot.fromString(text);
+          if (f.includes("/node_modules/") || f.endsWith(".d.ts")) this.snapshots.set(f, snap);
+        }
+        return snap;
       },
       getCurrentDirectory: () => this.cwd,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
-      readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
+      readFile: (f) => this.files.get(f)?.text ?? this.readDiskFile(f),
       readDirectory: ts.sys.readDirectory,
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
-      resolveModuleNameLiterals: (literals, containingFile) => literals.map((lit) => ({ resolvedModule: this.resolveModule(lit.text, containingFile) })),
     };
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
   }
 
-  /** Module resolution: virtual cells first, then from the notebook's directory, then from OmniQuant's own root. */
-  private resolveModule(name: string, containingFile: string): ts.ResolvedModuleFull | undefined {
-    const cell = /^\.\/(__omq_cell_\d+)$/.exec(name);
-    if (cell) {
-      const f = join(this.cwd, `${cell[1]}.ts`);
-      return this.files.has(f) ? { resolvedFileName: f, extension: ts.Extension.Ts, isExternalLibraryImport: false } : undefined;
-    }
-    const sys = ts.sys;
-    const first = ts.resolveModuleName(name, containingFile, this.options, sys, this.moduleCache).resolvedModule;
-    if (first) return first;
-    return ts.resolveModuleName(name, join(this.root, "__omq_root__.ts"), this.options, sys).resolvedModule;
+  private readonly diskCache = new Map<string, string | undefined>();
+  private readonly snapshots = new Map<string, ts.IScriptSnapshot>();
+
+  /** package.json files and installed packages do not change under a running kernel: read them once. */
+  private readDiskFile(f: string): string | undefined {
+    if (!f.endsWith("package.json") && !f.includes("/node_modules/")) return ts.sys.readFile(f);
+    if (!this.diskCache.has(f)) this.diskCache.set(f, ts.sys.readFile(f));
+    return this.diskCache.get(f);
   }
 
   /** Warms the language service (loads lib and @types/node) so the first cell is fast. */
@@ -133,7 +145,9 @@ export class CellCompiler {
 
   private setCurrent(text: string): void {
     const prev = this.files.get(this.currentFile);
+    if (prev?.text === text) return;
     this.files.set(this.currentFile, { text, version: (prev?.version ?? 0) + 1 });
+    this.projectVersion++;
   }
 
   /** The hidden suffix: imports of earlier definitions of the names this cell does not declare, then its exports. */
@@ -208,6 +222,7 @@ export class CellCompiler {
     const k = ++this.cellCounter;
     const file = join(this.cwd, `__omq_cell_${k}.ts`);
     this.files.set(file, { text: src + this.suffixFor(new Set(declared.keys())), version: 1 });
+    this.projectVersion++;
     for (const [name, kind] of declared) this.scope.set(name, { file, kind });
   }
 
