@@ -164,7 +164,8 @@ export class CellCompiler {
       const mod = "./" + file.slice(this.cwd.length + 1).replace(/\.ts$/, "");
       s += `import { ${names.join(", ")} } from ${JSON.stringify(mod)};\n`;
     }
-    if (declared.size > 0) s += `export { ${[...declared].join(", ")} };\n`;
+    // Always a module (top-level await needs one), exporting what the cell declares.
+    s += `export { ${[...declared].join(", ")} };\n`;
     return s;
   }
 

@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Executor } from "./executor.js";
 import { isComplete } from "./compiler.js";
 
 const ex = new Executor({ cwd: mkdtempSync(join(tmpdir(), "omq-exec-")) });
+
+describe("a fresh executor", () => {
+  it("runs top-level await in its very first cell, which declares nothing", async () => {
+    const fresh = new Executor({ cwd: mkdtempSync(join(tmpdir(), "omq-exec-")) });
+    expect(await fresh.execute("await new Promise((r) => setTimeout(r, 5));\n7", { executionCount: 1 })).toEqual({ status: "ok", hasResult: true, result: 7 });
+  });
+});
 let n = 0;
 const run = (code: string) => ex.execute(code, { executionCount: ++n });
 const value = async (code: string) => {
@@ -53,6 +60,18 @@ describe("Executor", () => {
     expect(await value('import * as aq from "arquero";\nimport { op } from "arquero";\naq.table({ x: [1, 2, 3] }).rollup({ s: op.sum("x") }).get("s", 0)')).toBe(6);
     expect(await value('import YAML from "yaml";\nYAML.parse("a: 1").a')).toBe(1);
     expect(await value('import { readFileSync } from "node:fs";\ntypeof readFileSync')).toBe("function");
+  });
+
+  it("imports an ESM package with top-level await from the notebook's own node_modules", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "omq-tla-"));
+    const pkg = join(dir, "node_modules", "tla-pkg");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "tla-pkg", type: "module", exports: { ".": { types: "./index.d.ts", import: "./index.js" } } }));
+    writeFileSync(join(pkg, "index.js"), "export const answer = await Promise.resolve(42);\nexport default function twice(x) { return 2 * x; }\n");
+    writeFileSync(join(pkg, "index.d.ts"), "export declare const answer: number;\nexport default function twice(x: number): number;\n");
+    const local = new Executor({ cwd: dir });
+    const r = await local.execute('import twice, { answer } from "tla-pkg";\ntwice(answer)', { executionCount: 1 });
+    expect(r).toEqual({ status: "ok", hasResult: true, result: 84 });
   });
 
   it("gives no result when the last statement is not an expression", async () => {

@@ -38,17 +38,20 @@ export class Executor {
   private rejectInterrupt: ((e: Error) => void) | null = null;
   private cellNumber = 0;
 
+  /** `import()` resolved from the notebook's directory (a vm script's dynamic import resolves from its filename). */
+  private readonly importFromCwd: (spec: string) => Promise<unknown>;
+
   constructor(opts: { cwd: string }) {
     this.cwd = resolvePath(opts.cwd);
+    silenceVmLoaderWarning();
+    this.importFromCwd = vm.runInThisContext("(spec) => import(spec)", {
+      filename: join(this.cwd, "__omq_import__.js"),
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    }) as (spec: string) => Promise<unknown>;
     this.compiler = new CellCompiler({ cwd: this.cwd });
     this.requireFromCwd = createRequire(join(this.cwd, "__omq__.js"));
     this.requireFromRoot = createRequire(join(packageRoot(), "__omq__.js"));
-    const runtime = {
-      module: (spec: string) => this.loaded(spec).named,
-      defaultOf: (spec: string) => this.loaded(spec).defaultValue,
-      namespaceOf: (spec: string) => this.loaded(spec).namespace,
-    };
-    Object.defineProperty(globalThis, "__omq__", { value: runtime, configurable: true, enumerable: false, writable: false });
+    installRuntime();
   }
 
   get busy(): boolean {
@@ -60,7 +63,7 @@ export class Executor {
     this.rejectInterrupt?.(new InterruptError());
   }
 
-  private loaded(spec: string): LoadedModule {
+  loaded(spec: string): LoadedModule {
     const m = this.modules.get(spec);
     if (!m) throw new Error(`module ${JSON.stringify(spec)} was not preloaded (internal error).`);
     return m;
@@ -94,9 +97,9 @@ export class Executor {
             value = await import(pathToFileURL(path).href);
           }
         } else {
-          // ESM-only packages without a "require" condition: let the ESM resolver find them from our root.
+          // ESM-only packages (no "require" condition): the ESM resolver, from the notebook's directory, then ours.
           try {
-            value = await import(spec);
+            value = await this.importFromCwd(spec).catch(() => import(spec));
           } catch (e) {
             const err = new Error(`Cannot find module ${JSON.stringify(spec)} from ${this.cwd} or from OmniQuant's own node_modules. Install it with \`npm install ${spec}\`.`, { cause: e });
             err.name = "ModuleNotFoundError";
@@ -109,6 +112,7 @@ export class Executor {
   }
 
   async execute(code: string, opts: { executionCount: number }): Promise<ExecOutcome> {
+    activeExecutor = this;
     const compiled = this.compiler.compile(code);
     if (!compiled.ok) return typeErrorOutcome(compiled.diagnostics);
     const cell = compiled.cell;
@@ -141,6 +145,38 @@ export class Executor {
       (globalThis as Record<string, unknown>).__omq_result__ = undefined;
     }
   }
+}
+
+/** The executor whose cell is running: compiled cells reach their preloaded modules through `__omq__`. */
+let activeExecutor: Executor | null = null;
+
+function installRuntime(): void {
+  if ((globalThis as Record<string, unknown>).__omq__) return;
+  const loaded = (spec: string): LoadedModule => {
+    if (!activeExecutor) throw new Error(`module ${JSON.stringify(spec)} was imported outside a cell (internal error).`);
+    return activeExecutor.loaded(spec);
+  };
+  const runtime = {
+    module: (spec: string) => loaded(spec).named,
+    defaultOf: (spec: string) => loaded(spec).defaultValue,
+    namespaceOf: (spec: string) => loaded(spec).namespace,
+  };
+  Object.defineProperty(globalThis, "__omq__", { value: runtime, configurable: false, enumerable: false, writable: false });
+}
+
+let warningSilenced = false;
+
+/** Node flags vm's USE_MAIN_CONTEXT_DEFAULT_LOADER as experimental, once per process, on stderr: that would land in
+ *  the output of the first cell that imports an ES module. It is what makes `import()` work in cells at all. */
+function silenceVmLoaderWarning(): void {
+  if (warningSilenced) return;
+  warningSilenced = true;
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === "string" ? warning : warning.message;
+    if (text.includes("USE_MAIN_CONTEXT_DEFAULT_LOADER")) return;
+    (emit as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
 }
 
 /** CommonJS and ES modules seen the way TypeScript's esModuleInterop sees them. */

@@ -109,6 +109,17 @@ export async function startKernel(connectionFile: string): Promise<void> {
     realStderr(`omniquant kernel: transport failed: ${e.stack ?? String(e)}\n`);
     process.exit(1);
   });
+  // Jupyter clients pass their PID: when the client dies without shutting us down, exit instead of lingering.
+  const parentPid = Number(process.env.JPY_PARENT_PID);
+  if (Number.isInteger(parentPid) && parentPid > 1) {
+    setInterval(() => {
+      try {
+        process.kill(parentPid, 0);
+      } catch {
+        shutdown();
+      }
+    }, 2000).unref();
+  }
   // Load the TypeScript language service now, so the first cell does not pay for it.
   setImmediate(() => executor.compiler.warmUp());
 }

@@ -1,0 +1,7 @@
+/**
+ * OmniQuant's research library. Import a capability by its subpath (`omniquant/data`, `omniquant/native`, ...),
+ * or take the namespaces from here.
+ */
+export * as data from "./data/index.js";
+export * as native from "./native/index.js";
+export { OmniQuantError, contextError, formatContext, type ErrorContext } from "./util/errors.js";
