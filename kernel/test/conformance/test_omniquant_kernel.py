@@ -2,6 +2,7 @@
 protocol behaviours the suite does not cover: stop_on_error aborts, interrupts, silent/store_history, execution
 counts, update_display_data. Run by kernel/test/conformance.test.ts with JUPYTER_PATH pointing at a kernelspec
 installed by `omq kernel install --prefix`."""
+import signal
 import time
 import unittest
 
@@ -137,6 +138,18 @@ class ProtocolBehaviourTests(unittest.TestCase):
         time.sleep(0.3)
         reply, outputs = self.run_cell("kept + 1")
         self.assertEqual([o for o in outputs if o["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"], "42")
+
+    def test_interrupt_by_sigint_signal(self):
+        msg_id = self.kc.execute("let spins = 0; while (true) { spins++; }")
+        time.sleep(1.5)
+        self.km.signal_kernel(signal.SIGINT)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["content"]["ename"], "InterruptError")
+        time.sleep(0.3)
+        reply, outputs = self.run_cell("spins > 0")
+        self.assertEqual([o for o in outputs if o["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"], "true")
 
     def test_interrupt_pending_await(self):
         reply = self._interrupt_during("await new Promise(() => {})")
