@@ -8,6 +8,7 @@ import { registerKernel } from "./kernel.js";
 import { registerRun } from "./run.js";
 import { registerSchedule } from "./schedule.js";
 import { registerServe } from "./serve.js";
+import { registerItch } from "./itch.js";
 
 function version(): string {
   try {
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerRun(program, ctx);
   registerSchedule(program, ctx);
   registerServe(program, ctx);
+  registerItch(program, ctx);
   return program;
 }
 

@@ -30,8 +30,8 @@ describe("bundled datasets", () => {
 
   it("names the available datasets when asked for an unknown one", () => {
     const names = listDatasets().map((d) => d.name);
-    expect(() => datasetPath("spy_prices")).toThrow(
-      `datasetPath: there is no bundled dataset named 'spy_prices', expected one of ${names.join(", ")}. ` +
+    expect(() => datasetPath("no_such_prices")).toThrow(
+      `datasetPath: there is no bundled dataset named 'no_such_prices', expected one of ${names.join(", ")}. ` +
         "To read your own file, pass its path instead (for example loadPrices({ file: './my_prices.csv' })).",
     );
     expect(() => datasetPath("../package.json")).toThrow(/no bundled dataset named '\.\.\/package\.json'/);

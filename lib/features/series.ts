@@ -1,0 +1,66 @@
+/** Input checking shared by the feature functions: series to Float64Array, windows, option objects. */
+import { contextError } from "../util/errors.js";
+
+/** A numeric series: a Float64Array is used as is (not copied), anything else is copied into one. */
+export type Series = Float64Array | ArrayLike<number>;
+
+/** The series as a Float64Array (the same object when it already is one). */
+export function toF64(x: Series, where: string, name = "values"): Float64Array {
+  if (x instanceof Float64Array) return x;
+  if (x === null || typeof x !== "object" || typeof (x as ArrayLike<number>).length !== "number") {
+    throw contextError({ where, what: `${name} must be an array of numbers`, found: x === null ? "null" : typeof x });
+  }
+  return Float64Array.from(x as ArrayLike<number>);
+}
+
+/** Checks that every series has the length of the first; returns that length. */
+export function sameLength(where: string, series: Record<string, ArrayLike<number>>): number {
+  const entries = Object.entries(series);
+  const [firstName, first] = entries[0]!;
+  for (const [name, s] of entries.slice(1)) {
+    if (s.length !== first.length) {
+      throw contextError({
+        where,
+        what: `${name} has length ${s.length}`,
+        expected: `the length of ${firstName} (${first.length})`,
+      });
+    }
+  }
+  return first.length;
+}
+
+/** Checks an integer parameter >= min (windows, lags, periods). */
+export function checkInt(value: unknown, where: string, name: string, min = 1): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw contextError({ where, what: `${name} must be an integer >= ${min}`, found: String(value) });
+  }
+  return value;
+}
+
+/** Checks a finite number parameter, optionally within [min, max]. */
+export function checkNumber(value: unknown, where: string, name: string, min = -Infinity, max = Infinity): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    const range = min === -Infinity && max === Infinity ? "a finite number" : `a number in [${min}, ${max}]`;
+    throw contextError({ where, what: `${name} must be ${range}`, found: String(value) });
+  }
+  return value;
+}
+
+/** Rejects unknown option keys; returns the options (or {}). */
+export function checkOptions<T extends object>(opts: T | undefined, where: string, keys: readonly string[]): Partial<T> {
+  if (opts === undefined) return {};
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+    throw contextError({ where, what: "options must be an object", found: opts === null ? "null" : typeof opts });
+  }
+  for (const key of Object.keys(opts)) {
+    if (!keys.includes(key)) {
+      throw contextError({ where, what: `options has an unknown key '${key}'`, expected: `one of ${keys.join(", ")}` });
+    }
+  }
+  return opts;
+}
+
+/** A Float64Array of n NaNs. */
+export function nans(n: number): Float64Array {
+  return new Float64Array(n).fill(NaN);
+}

@@ -1,0 +1,580 @@
+/**
+ * A dense convex quadratic-programming solver: Mehrotra predictor-corrector primal-dual interior-point method
+ * (Mehrotra 1992; Nocedal & Wright, "Numerical Optimization", 2nd ed., section 16.6) for
+ *
+ *     minimise    1/2 x^T P x + q^T x
+ *     subject to  A x = b,   G x <= h,   lower <= x <= upper
+ *
+ * with P symmetric positive semidefinite (dense n x n), A and G given as sparse rows, bounds possibly infinite.
+ * Each iteration factors the reduced matrix K = P + G^T W G + W_bounds (dense Cholesky) and eliminates the
+ * equalities by a Schur complement A K^-1 A^T, so the cost is O(n^3) per iteration for n variables plus
+ * O(nnz^2) per inequality row. Meant for portfolio problems with 2..~1000 variables.
+ *
+ * Multiplier convention (what `QpSolution` returns), Lagrangian
+ *     L = 1/2 x'Px + q'x + y'(Ax - b) + z'(Gx - h) + zUpper'(x - upper) + zLower'(lower - x)
+ * so that at an optimum: Px + q + A'y + G'z + zUpper - zLower = 0, z, zUpper, zLower >= 0, and complementary
+ * slackness z_j (h - Gx)_j = 0, zUpper_i (upper_i - x_i) = 0, zLower_i (x_i - lower_i) = 0.
+ */
+import { contextError } from "../util/errors.js";
+import { choleskySolve, luSolve } from "./linalg.js";
+
+/** One sparse row: coefficient `value[k]` on variable `index[k]` (indices distinct). */
+export interface SparseRow {
+  index: ArrayLike<number>;
+  value: ArrayLike<number>;
+}
+
+export interface QpProblem {
+  /** Number of variables. */
+  n: number;
+  /** Dense row-major n x n PSD matrix (Float64Array of n*n or number[][]); omitted = 0 (an LP). */
+  P?: Float64Array | ReadonlyArray<ReadonlyArray<number>>;
+  q?: ArrayLike<number>;
+  /** Equality rows A x = b. */
+  A?: readonly SparseRow[];
+  b?: ArrayLike<number>;
+  /** Inequality rows G x <= h. */
+  G?: readonly SparseRow[];
+  h?: ArrayLike<number>;
+  /** Per-variable bounds; -Infinity / Infinity (or omitted) for none. */
+  lower?: ArrayLike<number>;
+  upper?: ArrayLike<number>;
+}
+
+export interface QpOptions {
+  /** Relative tolerance on primal and dual residuals and on the duality measure (default 1e-10). */
+  tolerance?: number;
+  /** Iteration limit (default 200). */
+  maxIterations?: number;
+}
+
+export interface QpSolution {
+  x: Float64Array;
+  /** Multipliers of A x = b. */
+  y: Float64Array;
+  /** Multipliers of G x <= h (>= 0). */
+  z: Float64Array;
+  /** Multipliers of x >= lower and x <= upper (>= 0; 0 where the bound is infinite). */
+  zLower: Float64Array;
+  zUpper: Float64Array;
+  /** 1/2 x'Px + q'x. */
+  objective: number;
+  iterations: number;
+  /** Infinity norms of the final residuals. */
+  primalResidual: number;
+  dualResidual: number;
+  /** Average complementarity s'z / m. */
+  gap: number;
+}
+
+interface Ineq {
+  /** Per inequality: sparse coefficients. Bounds are stored as one-entry rows. */
+  idx: Int32Array[];
+  val: Float64Array[];
+  h: Float64Array;
+  /** -1 for general rows, else the variable index of a bound row. */
+  boundOf: Int32Array;
+  /** +1 upper bound, -1 lower bound, 0 general. */
+  kind: Int8Array;
+}
+
+function denseP(P: QpProblem["P"], n: number): Float64Array | null {
+  if (P === undefined) return null;
+  if (P instanceof Float64Array) {
+    if (P.length !== n * n) throw contextError({ where: "solveQp", what: "P has the wrong size", expected: `${n * n} entries`, found: String(P.length) });
+    return P;
+  }
+  const out = new Float64Array(n * n);
+  if (P.length !== n) throw contextError({ where: "solveQp", what: "P has the wrong number of rows", expected: String(n), found: String(P.length) });
+  P.forEach((row, i) => {
+    if (row.length !== n) throw contextError({ where: "solveQp", what: `P row ${i} has the wrong length`, expected: String(n), found: String(row.length) });
+    for (let j = 0; j < n; j++) out[i * n + j] = row[j]!;
+  });
+  return out;
+}
+
+function toRow(r: SparseRow, n: number, what: string): { idx: Int32Array; val: Float64Array } {
+  const idx = Int32Array.from(r.index);
+  const val = Float64Array.from(r.value);
+  if (idx.length !== val.length) throw contextError({ where: "solveQp", what: `${what} has ${idx.length} indices but ${val.length} values` });
+  for (const i of idx) if (i < 0 || i >= n) throw contextError({ where: "solveQp", what: `${what} refers to variable ${i}`, expected: `0..${n - 1}` });
+  return { idx, val };
+}
+
+/**
+ * Solves a convex QP. Throws an OmniQuantError when the iteration limit is hit without convergence, which for a
+ * well-scaled problem means it is infeasible or unbounded.
+ */
+export function solveQp(problem: QpProblem, opts: QpOptions = {}): QpSolution {
+  const n = problem.n;
+  if (!(Number.isInteger(n) && n > 0)) throw contextError({ where: "solveQp", what: "n must be a positive integer", found: String(n) });
+  const tol = opts.tolerance ?? 1e-10;
+  const maxIter = opts.maxIterations ?? 200;
+  const P = denseP(problem.P, n);
+  const q = problem.q ? Float64Array.from(problem.q) : new Float64Array(n);
+  const Arows = (problem.A ?? []).map((r, i) => toRow(r, n, `equality row ${i}`));
+  const meq = Arows.length;
+  const b = Float64Array.from(problem.b ?? []);
+  if (b.length !== meq) throw contextError({ where: "solveQp", what: "b does not match the equality rows", expected: String(meq), found: String(b.length) });
+
+  // Inequalities: general rows then bound rows.
+  const G = problem.G ?? [];
+  const hIn = problem.h ?? [];
+  if (hIn.length !== G.length) throw contextError({ where: "solveQp", what: "h does not match the inequality rows", expected: String(G.length), found: String(hIn.length) });
+  const ineq: Ineq = { idx: [], val: [], h: new Float64Array(0), boundOf: new Int32Array(0), kind: new Int8Array(0) };
+  const hList: number[] = [];
+  const boundOf: number[] = [];
+  const kind: number[] = [];
+  G.forEach((r, i) => {
+    const row = toRow(r, n, `inequality row ${i}`);
+    ineq.idx.push(row.idx);
+    ineq.val.push(row.val);
+    hList.push(hIn[i]!);
+    boundOf.push(-1);
+    kind.push(0);
+  });
+  const lower = problem.lower;
+  const upper = problem.upper;
+  for (let i = 0; i < n; i++) {
+    const l = lower ? lower[i]! : -Infinity;
+    const u = upper ? upper[i]! : Infinity;
+    if (l > u) throw contextError({ where: "solveQp", what: `variable ${i} has lower bound ${l} above upper bound ${u}` });
+    if (Number.isFinite(l)) {
+      ineq.idx.push(Int32Array.of(i));
+      ineq.val.push(Float64Array.of(-1));
+      hList.push(-l);
+      boundOf.push(i);
+      kind.push(-1);
+    }
+    if (Number.isFinite(u)) {
+      ineq.idx.push(Int32Array.of(i));
+      ineq.val.push(Float64Array.of(1));
+      hList.push(u);
+      boundOf.push(i);
+      kind.push(1);
+    }
+  }
+  ineq.h = Float64Array.from(hList);
+  ineq.boundOf = Int32Array.from(boundOf);
+  ineq.kind = Int8Array.from(kind);
+  const m = ineq.h.length;
+
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = lower ? lower[i]! : -Infinity;
+    const u = upper ? upper[i]! : Infinity;
+    x[i] = Number.isFinite(l) && Number.isFinite(u) ? (l + u) / 2 : Number.isFinite(l) ? l + 1 : Number.isFinite(u) ? u - 1 : 0;
+  }
+  const y = new Float64Array(meq);
+  const s = new Float64Array(m);
+  const z = new Float64Array(m);
+  const Gx = new Float64Array(m);
+  const rowDot = (j: number, v: ArrayLike<number>) => {
+    const id = ineq.idx[j]!;
+    const vl = ineq.val[j]!;
+    let acc = 0;
+    for (let k = 0; k < id.length; k++) acc += vl[k]! * v[id[k]!]!;
+    return acc;
+  };
+  for (let j = 0; j < m; j++) {
+    const slack = ineq.h[j]! - rowDot(j, x);
+    s[j] = Math.max(slack, 1);
+    z[j] = 1;
+  }
+
+  const scaleQ = 1 + maxAbs(q) + (P ? maxAbs(P) : 0);
+  const scaleB = 1 + Math.max(maxAbs(b), maxAbs(ineq.h.map((v) => (Number.isFinite(v) ? v : 0))));
+
+  const K = new Float64Array(n * n);
+  const rd = new Float64Array(n);
+  const rp = new Float64Array(meq);
+  const ri = new Float64Array(m);
+  const w = new Float64Array(m);
+  const dx = new Float64Array(n);
+  const dy = new Float64Array(meq);
+  const ds = new Float64Array(m);
+  const dz = new Float64Array(m);
+  const dsAff = new Float64Array(m);
+  const dzAff = new Float64Array(m);
+  const tmp = new Float64Array(m);
+  const Px = new Float64Array(n);
+  // K^-1 A^T columns and the Schur complement, recomputed each iteration.
+  const KiAt: Float64Array[] = Arows.map(() => new Float64Array(n));
+  const Schur = new Float64Array(meq * meq);
+
+  let iter = 0;
+  let pres = Infinity;
+  let dres = Infinity;
+  let mu = Infinity;
+  let prevMu = Infinity;
+  let stalled = 0;
+  const loose = () => pres <= tol * scaleB * 100 && dres <= tol * scaleQ * 100 && mu <= 1e-8;
+  for (; iter < maxIter; iter++) {
+    // Residuals.
+    if (P) {
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        const r = i * n;
+        for (let k = 0; k < n; k++) acc += P[r + k]! * x[k]!;
+        Px[i] = acc;
+      }
+    }
+    for (let i = 0; i < n; i++) rd[i] = (P ? Px[i]! : 0) + q[i]!;
+    for (let e = 0; e < meq; e++) {
+      const { idx, val } = Arows[e]!;
+      let acc = 0;
+      for (let k = 0; k < idx.length; k++) {
+        acc += val[k]! * x[idx[k]!]!;
+        rd[idx[k]!]! += val[k]! * y[e]!;
+      }
+      rp[e] = acc - b[e]!;
+    }
+    let sz = 0;
+    for (let j = 0; j < m; j++) {
+      const id = ineq.idx[j]!;
+      const vl = ineq.val[j]!;
+      let acc = 0;
+      for (let k = 0; k < id.length; k++) {
+        acc += vl[k]! * x[id[k]!]!;
+        rd[id[k]!]! += vl[k]! * z[j]!;
+      }
+      Gx[j] = acc;
+      ri[j] = acc + s[j]! - ineq.h[j]!;
+      sz += s[j]! * z[j]!;
+    }
+    mu = m > 0 ? sz / m : 0;
+    pres = Math.max(maxAbs(rp), maxAbs(ri));
+    dres = maxAbs(rd);
+    if (pres <= tol * scaleB && dres <= tol * scaleQ && mu <= 1e-13) break;
+    // Residuals at the accuracy of the linear solves and complementarity negligible: done.
+    if (mu <= 1e-14 && loose()) break;
+    if (!Number.isFinite(pres) || !Number.isFinite(dres)) break;
+    // Stalled at the limit of double precision: accept when the loose criteria hold.
+    stalled = mu > 0.5 * prevMu ? stalled + 1 : 0;
+    prevMu = mu;
+    if (stalled >= 4 && loose()) break;
+
+    // K = P + G^T W G (+ tiny regularisation).
+    if (P) K.set(P);
+    else K.fill(0);
+    for (let j = 0; j < m; j++) {
+      w[j] = z[j]! / s[j]!;
+      const id = ineq.idx[j]!;
+      const vl = ineq.val[j]!;
+      const wj = w[j]!;
+      for (let a = 0; a < id.length; a++) {
+        const ra = id[a]! * n;
+        const va = vl[a]! * wj;
+        for (let c = 0; c < id.length; c++) K[ra + id[c]!]! += va * vl[c]!;
+      }
+    }
+    let maxDiag = 0;
+    for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(K[i * n + i]!));
+    const reg = 1e-13 * Math.max(1, maxDiag);
+    for (let i = 0; i < n; i++) K[i * n + i]! += reg;
+    // Late iterations make K very ill-conditioned (W spans many orders of magnitude): a pivot that cancels to
+    // nothing is replaced by a huge value, which freezes that direction instead of failing (a standard IPM trick).
+    choleskyRobust(K, n, 1e-15 * Math.max(1, maxDiag));
+    if (meq > 0) {
+      for (let e = 0; e < meq; e++) {
+        const col = KiAt[e]!;
+        col.fill(0);
+        const { idx, val } = Arows[e]!;
+        for (let k = 0; k < idx.length; k++) col[idx[k]!] = val[k]!;
+        choleskySolve(K, n, col);
+      }
+      for (let e = 0; e < meq; e++) {
+        for (let f = 0; f < meq; f++) {
+          const { idx, val } = Arows[f]!;
+          let acc = 0;
+          for (let k = 0; k < idx.length; k++) acc += val[k]! * KiAt[e]![idx[k]!]!;
+          Schur[e * meq + f] = acc;
+        }
+      }
+    }
+
+    const solveNewton = (rc: Float64Array, outDx: Float64Array, outDy: Float64Array, outDs: Float64Array, outDz: Float64Array) => {
+      // rhs1 = -rd - G^T ((z ri - rc) / s)
+      const rhs = new Float64Array(n);
+      for (let i = 0; i < n; i++) rhs[i] = -rd[i]!;
+      for (let j = 0; j < m; j++) {
+        tmp[j] = (z[j]! * ri[j]! - rc[j]!) / s[j]!;
+        const id = ineq.idx[j]!;
+        const vl = ineq.val[j]!;
+        for (let k = 0; k < id.length; k++) rhs[id[k]!]! -= vl[k]! * tmp[j]!;
+      }
+      choleskySolve(K, n, rhs); // rhs = K^-1 rhs1
+      if (meq > 0) {
+        const sr = new Float64Array(meq);
+        for (let e = 0; e < meq; e++) {
+          const { idx, val } = Arows[e]!;
+          let acc = 0;
+          for (let k = 0; k < idx.length; k++) acc += val[k]! * rhs[idx[k]!]!;
+          sr[e] = acc + rp[e]!;
+        }
+        const sol = luSolve(Schur, meq, sr) ?? lstsqSmall(Schur, meq, sr);
+        outDy.set(sol);
+        for (let i = 0; i < n; i++) {
+          let acc = rhs[i]!;
+          for (let e = 0; e < meq; e++) acc -= KiAt[e]![i]! * sol[e]!;
+          outDx[i] = acc;
+        }
+      } else outDx.set(rhs);
+      for (let j = 0; j < m; j++) {
+        const gdx = rowDot(j, outDx);
+        outDs[j] = -ri[j]! - gdx;
+        outDz[j] = w[j]! * gdx + tmp[j]!;
+      }
+    };
+
+    // Predictor (affine scaling).
+    const rc = new Float64Array(m);
+    for (let j = 0; j < m; j++) rc[j] = s[j]! * z[j]!;
+    solveNewton(rc, dx, dy, dsAff, dzAff);
+    const aAff = Math.min(maxStep(s, dsAff), maxStep(z, dzAff));
+    let muAff = 0;
+    for (let j = 0; j < m; j++) muAff += (s[j]! + aAff * dsAff[j]!) * (z[j]! + aAff * dzAff[j]!);
+    muAff = m > 0 ? muAff / m : 0;
+    const sigma = mu > 0 ? Math.pow(muAff / mu, 3) : 0;
+    // Corrector.
+    for (let j = 0; j < m; j++) rc[j] = s[j]! * z[j]! + dsAff[j]! * dzAff[j]! - sigma * mu;
+    solveNewton(rc, dx, dy, ds, dz);
+    const alpha = Math.min(1, 0.99 * Math.min(maxStep(s, ds), maxStep(z, dz)));
+    // A direction with non-finite entries (complementarity underflow at the end): keep the current point.
+    if (!Number.isFinite(alpha) || !dx.every(Number.isFinite) || !ds.every(Number.isFinite) || !dz.every(Number.isFinite) || !dy.every(Number.isFinite)) break;
+    for (let i = 0; i < n; i++) x[i]! += alpha * dx[i]!;
+    for (let e = 0; e < meq; e++) y[e]! += alpha * dy[e]!;
+    for (let j = 0; j < m; j++) {
+      s[j]! += alpha * ds[j]!;
+      z[j]! += alpha * dz[j]!;
+    }
+  }
+  let zG: Float64Array = new Float64Array(G.length);
+  let zLower: Float64Array = new Float64Array(n);
+  let zUpper: Float64Array = new Float64Array(n);
+  for (let j = 0; j < m; j++) {
+    if (ineq.kind[j] === 0) zG[j] = z[j]!;
+    else if (ineq.kind[j] === -1) zLower[ineq.boundOf[j]!] = z[j]!;
+    else zUpper[ineq.boundOf[j]!] = z[j]!;
+  }
+  const polished = polish({ n, P, q, Arows, b, G: G.map((_r, j) => ({ idx: ineq.idx[j]!, val: ineq.val[j]! })), h: ineq.h.subarray(0, G.length), lower, upper }, x, y, s, z, ineq);
+  if (polished) {
+    x.set(polished.x);
+    y.set(polished.y);
+    zG = polished.zG;
+    zLower = polished.zLower;
+    zUpper = polished.zUpper;
+  }
+  if (!polished && !loose()) {
+    throw contextError({
+      where: "solveQp",
+      what: `the interior-point method did not converge in ${iter} iterations (primal residual ${pres.toExponential(2)}, dual residual ${dres.toExponential(2)}, gap ${mu.toExponential(2)})`,
+      hint: "The problem is probably infeasible (constraints that cannot all hold) or unbounded",
+    });
+  }
+
+
+  let objective = 0;
+  for (let i = 0; i < n; i++) objective += q[i]! * x[i]!;
+  if (P) {
+    let quad = 0;
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += P[i * n + k]! * x[k]!;
+      quad += acc * x[i]!;
+    }
+    objective += quad / 2;
+  }
+  return { x, y, z: zG, zLower, zUpper, objective, iterations: iter, primalResidual: pres, dualResidual: dres, gap: mu };
+}
+
+function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]!);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/** Largest a in (0, 1/0.99] keeping v + a dv >= 0 (returns a large number if dv >= 0). */
+function maxStep(v: Float64Array, dv: Float64Array): number {
+  let a = 1 / 0.99;
+  for (let j = 0; j < v.length; j++) if (dv[j]! < 0) a = Math.min(a, -v[j]! / dv[j]!);
+  return a;
+}
+
+/** Least-squares fallback for a singular Schur complement (redundant equalities): solves (S + eps I) x = r. */
+function lstsqSmall(S: Float64Array, m: number, r: Float64Array): Float64Array {
+  const A = Float64Array.from(S);
+  let d = 0;
+  for (let i = 0; i < m; i++) d = Math.max(d, Math.abs(A[i * m + i]!));
+  for (let i = 0; i < m; i++) A[i * m + i]! += 1e-12 * Math.max(1, d);
+  const sol = luSolve(A, m, r);
+  if (!sol) throw contextError({ where: "solveQp", what: "the equality constraints are inconsistent or degenerate" });
+  return sol;
+}
+
+/**
+ * KKT residuals of a candidate solution, for tests and diagnostics: stationarity (infinity norm of
+ * Px + q + A'y + G'z + zUpper - zLower), primal infeasibility, most negative multiplier, and the largest
+ * complementarity product |multiplier * slack|.
+ */
+export function kktResiduals(problem: QpProblem, sol: Pick<QpSolution, "x" | "y" | "z" | "zLower" | "zUpper">): {
+  stationarity: number;
+  primal: number;
+  dualFeasibility: number;
+  complementarity: number;
+} {
+  const n = problem.n;
+  const P = denseP(problem.P, n);
+  const g = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let acc = problem.q ? problem.q[i]! : 0;
+    if (P) for (let k = 0; k < n; k++) acc += P[i * n + k]! * sol.x[k]!;
+    g[i] = acc + sol.zUpper[i]! - sol.zLower[i]!;
+  }
+  let primal = 0;
+  (problem.A ?? []).forEach((r, e) => {
+    let acc = 0;
+    for (let k = 0; k < r.index.length; k++) {
+      acc += r.value[k]! * sol.x[r.index[k]!]!;
+      g[r.index[k]!]! += r.value[k]! * sol.y[e]!;
+    }
+    primal = Math.max(primal, Math.abs(acc - problem.b![e]!));
+  });
+  let complementarity = 0;
+  let dualFeasibility = 0;
+  (problem.G ?? []).forEach((r, j) => {
+    let acc = 0;
+    for (let k = 0; k < r.index.length; k++) {
+      acc += r.value[k]! * sol.x[r.index[k]!]!;
+      g[r.index[k]!]! += r.value[k]! * sol.z[j]!;
+    }
+    const slack = problem.h![j]! - acc;
+    primal = Math.max(primal, -slack);
+    complementarity = Math.max(complementarity, Math.abs(sol.z[j]! * slack));
+    dualFeasibility = Math.max(dualFeasibility, -sol.z[j]!);
+  });
+  for (let i = 0; i < n; i++) {
+    const l = problem.lower ? problem.lower[i]! : -Infinity;
+    const u = problem.upper ? problem.upper[i]! : Infinity;
+    if (Number.isFinite(l)) {
+      primal = Math.max(primal, l - sol.x[i]!);
+      complementarity = Math.max(complementarity, Math.abs(sol.zLower[i]! * (sol.x[i]! - l)));
+    }
+    if (Number.isFinite(u)) {
+      primal = Math.max(primal, sol.x[i]! - u);
+      complementarity = Math.max(complementarity, Math.abs(sol.zUpper[i]! * (u - sol.x[i]!)));
+    }
+    dualFeasibility = Math.max(dualFeasibility, -sol.zLower[i]!, -sol.zUpper[i]!);
+  }
+  return { stationarity: maxAbs(g), primal, dualFeasibility, complementarity };
+}
+
+/** Cholesky (row-oriented, in place) that replaces a pivot below `tiny` by 1e64 instead of failing. */
+function choleskyRobust(a: Float64Array, n: number, tiny: number): void {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= a[ri + k]! * a[rj + k]!;
+      if (j < i) a[ri + j] = s / a[rj + j]!;
+      else a[ri + i] = s > tiny ? Math.sqrt(s) : 1e64;
+    }
+  }
+}
+
+/**
+ * Solution polishing (as in OSQP): guess the active set from the interior point (multiplier larger than slack),
+ * solve the equality-constrained KKT system on it exactly, and keep the result only if it is primal and dual
+ * feasible. Removes the interior-point method's last digits of error; returns null to keep the IPM point.
+ */
+function polish(
+  pr: { n: number; P: Float64Array | null; q: Float64Array; Arows: { idx: Int32Array; val: Float64Array }[]; b: Float64Array; G: { idx: Int32Array; val: Float64Array }[]; h: ArrayLike<number>; lower?: ArrayLike<number>; upper?: ArrayLike<number> },
+  x0: Float64Array,
+  y0: Float64Array,
+  s: Float64Array,
+  z: Float64Array,
+  ineq: Ineq,
+): { x: Float64Array; y: Float64Array; zG: Float64Array; zLower: Float64Array; zUpper: Float64Array } | null {
+  const { n, P, q, Arows, b, G, h } = pr;
+  const fixedAt = new Float64Array(n).fill(NaN);
+  const activeG: number[] = [];
+  for (let j = 0; j < ineq.h.length; j++) {
+    if (!(z[j]! > s[j]!)) continue;
+    if (ineq.kind[j] === 0) activeG.push(j);
+    else fixedAt[ineq.boundOf[j]!] = ineq.kind[j] === -1 ? pr.lower![ineq.boundOf[j]!]! : pr.upper![ineq.boundOf[j]!]!;
+  }
+  const free: number[] = [];
+  for (let i = 0; i < n; i++) if (Number.isNaN(fixedAt[i]!)) free.push(i);
+  const pos = new Int32Array(n).fill(-1);
+  free.forEach((i, k) => (pos[i] = k));
+  const nf = free.length;
+  const meq = Arows.length;
+  const size = nf + meq + activeG.length;
+  if (size === 0 || size > 1500) return null;
+  const K = new Float64Array(size * size);
+  const rhs = new Float64Array(size);
+  const xB = Float64Array.from(fixedAt, (v) => (Number.isNaN(v) ? 0 : v));
+  for (let a = 0; a < nf; a++) {
+    const i = free[a]!;
+    let r = -q[i]!;
+    if (P) {
+      for (let c = 0; c < nf; c++) K[a * size + c] = P[i * n + free[c]!]!;
+      for (let k = 0; k < n; k++) if (pos[k]! < 0) r -= P[i * n + k]! * xB[k]!;
+    }
+    rhs[a] = r;
+  }
+  const addRow = (row: number, idx: Int32Array, val: Float64Array, target: number) => {
+    let r = target;
+    for (let k = 0; k < idx.length; k++) {
+      const c = pos[idx[k]!]!;
+      if (c >= 0) {
+        K[row * size + c] = val[k]!;
+        K[c * size + row] = val[k]!;
+      } else r -= val[k]! * xB[idx[k]!]!;
+    }
+    rhs[row] = r;
+  };
+  Arows.forEach((r, e) => addRow(nf + e, r.idx, r.val, b[e]!));
+  activeG.forEach((j, k) => addRow(nf + meq + k, G[j]!.idx, G[j]!.val, h[j]!));
+  const sol = luSolve(K, size, rhs);
+  if (!sol || !sol.every(Number.isFinite)) return null;
+  const x = Float64Array.from(xB);
+  free.forEach((i, a) => (x[i] = sol[a]!));
+  const y = sol.slice(nf, nf + meq);
+  const zG = new Float64Array(G.length);
+  activeG.forEach((j, k) => (zG[j] = sol[nf + meq + k]!));
+  // Feasibility of the polished point.
+  const eps = 1e-12;
+  for (let i = 0; i < n; i++) {
+    if (pr.lower && x[i]! < pr.lower[i]! - eps) return null;
+    if (pr.upper && x[i]! > pr.upper[i]! + eps) return null;
+  }
+  for (let j = 0; j < G.length; j++) {
+    let v = 0;
+    for (let k = 0; k < G[j]!.idx.length; k++) v += G[j]!.val[k]! * x[G[j]!.idx[k]!]!;
+    if (v > h[j]! + eps * (1 + Math.abs(h[j]!))) return null;
+    if (zG[j]! < -eps) return null;
+  }
+  // Bound multipliers from stationarity: g = Px + q + A'y + G'z; zLower = g, zUpper = -g on fixed variables.
+  const g = Float64Array.from(q);
+  if (P) for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) g[i]! += P[i * n + k]! * x[k]!;
+  Arows.forEach((r, e) => r.idx.forEach((i, k) => (g[i]! += r.val[k]! * y[e]!)));
+  G.forEach((r, j) => r.idx.forEach((i, k) => (g[i]! += r.val[k]! * zG[j]!)));
+  const zLower = new Float64Array(n);
+  const zUpper = new Float64Array(n);
+  const scale = 1 + Math.max(...Array.from(q, Math.abs));
+  for (let i = 0; i < n; i++) {
+    if (pos[i]! >= 0) continue;
+    const atLower = pr.lower !== undefined && fixedAt[i] === pr.lower[i];
+    if (atLower) zLower[i] = g[i]!;
+    else zUpper[i] = -g[i]!;
+    if (zLower[i]! < -1e-10 * scale || zUpper[i]! < -1e-10 * scale) return null;
+  }
+  void y0;
+  void x0;
+  return { x, y, zG, zLower: zLower.map((v) => Math.max(v, 0)), zUpper: zUpper.map((v) => Math.max(v, 0)) };
+}

@@ -1,0 +1,210 @@
+// N-API adapter of the feature kernels (native/src/features): checks JavaScript arguments and runs one kernel
+// per call over whole Float64Arrays (batch in, batch out). Bad arguments are TypeErrors/RangeErrors with a whole
+// sentence; lib/features validates options before calling, so these are the last line of defence.
+#include "napi/features_binding.hpp"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "features/momentum.hpp"
+#include "features/moving_average.hpp"
+#include "features/rolling_stats.hpp"
+#include "features/volatility.hpp"
+
+namespace omq {
+namespace {
+
+namespace f = omniquant::features;
+
+constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+std::string describe(const Napi::Value& v) {
+  switch (v.Type()) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return v.As<Napi::Boolean>().Value() ? "true" : "false";
+    case napi_number: return v.ToString().Utf8Value();
+    case napi_string: return "a string";
+    case napi_object:
+      if (v.IsTypedArray()) return "a typed array other than Float64Array";
+      if (v.IsArray()) return "an Array";
+      return "an object";
+    default: return "a value of another type";
+  }
+}
+
+Napi::Float64Array series(const Napi::CallbackInfo& info, std::size_t index, const char* fn, const char* name) {
+  const Napi::Value v = info[index];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": " + name + " must be a Float64Array, found " +
+                                               describe(v) + ".");
+  }
+  return v.As<Napi::Float64Array>();
+}
+
+void same_length(const Napi::Env& env, const char* fn, const Napi::Float64Array& a, const Napi::Float64Array& b,
+                 const char* name) {
+  if (a.ElementLength() != b.ElementLength()) {
+    throw Napi::RangeError::New(env, std::string(fn) + ": " + name + " must have the length of the first series (" +
+                                         std::to_string(a.ElementLength()) + "), found length " +
+                                         std::to_string(b.ElementLength()) + ".");
+  }
+}
+
+std::size_t count_arg(const Napi::CallbackInfo& info, std::size_t index, const char* fn, const char* name,
+                      double min) {
+  const Napi::Value v = info[index];
+  const std::string sentence = std::string(fn) + ": " + name + " must be an integer >= " +
+                               std::to_string(static_cast<long long>(min)) + ", found ";
+  if (!v.IsNumber()) throw Napi::TypeError::New(info.Env(), sentence + describe(v) + ".");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= min) || d > kMaxSafeInteger || std::floor(d) != d) {
+    throw Napi::RangeError::New(info.Env(), sentence + describe(v) + ".");
+  }
+  return static_cast<std::size_t>(d);
+}
+
+double number_arg(const Napi::CallbackInfo& info, std::size_t index, const char* fn, const char* name) {
+  const Napi::Value v = info[index];
+  if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) {
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": " + name + " must be a finite number, found " +
+                                               describe(v) + ".");
+  }
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+// featuresSma(x, window) -> Float64Array
+Napi::Value Sma(const Napi::CallbackInfo& info) {
+  const auto x = series(info, 0, "sma", "values");
+  const std::size_t w = count_arg(info, 1, "sma", "window", 1);
+  auto out = Napi::Float64Array::New(info.Env(), x.ElementLength());
+  f::sma(x.Data(), x.ElementLength(), w, out.Data());
+  return out;
+}
+
+// featuresEma(x, window, alpha) -> Float64Array
+Napi::Value Ema(const Napi::CallbackInfo& info) {
+  const auto x = series(info, 0, "ema", "values");
+  const std::size_t w = count_arg(info, 1, "ema", "window", 1);
+  const double alpha = number_arg(info, 2, "ema", "alpha");
+  auto out = Napi::Float64Array::New(info.Env(), x.ElementLength());
+  f::ema(x.Data(), x.ElementLength(), w, alpha, out.Data());
+  return out;
+}
+
+// featuresWma(x, window) -> Float64Array
+Napi::Value Wma(const Napi::CallbackInfo& info) {
+  const auto x = series(info, 0, "wma", "values");
+  const std::size_t w = count_arg(info, 1, "wma", "window", 1);
+  auto out = Napi::Float64Array::New(info.Env(), x.ElementLength());
+  f::wma(x.Data(), x.ElementLength(), w, out.Data());
+  return out;
+}
+
+// featuresRsi(x, window) -> Float64Array
+Napi::Value Rsi(const Napi::CallbackInfo& info) {
+  const auto x = series(info, 0, "rsi", "values");
+  const std::size_t w = count_arg(info, 1, "rsi", "window", 1);
+  auto out = Napi::Float64Array::New(info.Env(), x.ElementLength());
+  f::rsi(x.Data(), x.ElementLength(), w, out.Data());
+  return out;
+}
+
+// featuresAtr(high, low, close, window) -> { atr, trueRange }
+Napi::Value Atr(const Napi::CallbackInfo& info) {
+  const auto h = series(info, 0, "atr", "high");
+  const auto l = series(info, 1, "atr", "low");
+  const auto c = series(info, 2, "atr", "close");
+  same_length(info.Env(), "atr", h, l, "low");
+  same_length(info.Env(), "atr", h, c, "close");
+  const std::size_t w = count_arg(info, 3, "atr", "window", 1);
+  const std::size_t n = h.ElementLength();
+  auto out = Napi::Float64Array::New(info.Env(), n);
+  auto tr = Napi::Float64Array::New(info.Env(), n);
+  f::atr(h.Data(), l.Data(), c.Data(), n, w, out.Data(), tr.Data());
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("atr", out);
+  result.Set("trueRange", tr);
+  return result;
+}
+
+// featuresRollingZscore(x, window, ddof) -> Float64Array
+Napi::Value RollingZscore(const Napi::CallbackInfo& info) {
+  const auto x = series(info, 0, "rollingZscore", "values");
+  const std::size_t w = count_arg(info, 1, "rollingZscore", "window", 1);
+  const std::size_t ddof = count_arg(info, 2, "rollingZscore", "ddof", 0);
+  const std::size_t n = x.ElementLength();
+  auto out = Napi::Float64Array::New(info.Env(), n);
+  std::vector<double> scratch(n);
+  f::rolling_zscore(x.Data(), n, w, ddof, out.Data(), scratch.data());
+  return out;
+}
+
+// featuresRollingCorrBeta(x, y, window) -> { corr, beta }
+Napi::Value RollingCorrBeta(const Napi::CallbackInfo& info) {
+  const auto x = series(info, 0, "rollingCorrBeta", "x");
+  const auto y = series(info, 1, "rollingCorrBeta", "y");
+  same_length(info.Env(), "rollingCorrBeta", x, y, "y");
+  const std::size_t w = count_arg(info, 2, "rollingCorrBeta", "window", 1);
+  const std::size_t n = x.ElementLength();
+  auto corr = Napi::Float64Array::New(info.Env(), n);
+  auto beta = Napi::Float64Array::New(info.Env(), n);
+  f::rolling_corr_beta(x.Data(), y.Data(), n, w, corr.Data(), beta.Data());
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("corr", corr);
+  result.Set("beta", beta);
+  return result;
+}
+
+// featuresRollingVolatility(estimator, open, high, low, close, window, periodsPerYear) -> Float64Array
+Napi::Value RollingVolatility(const Napi::CallbackInfo& info) {
+  const char* fn = "rollingVolatility";
+  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), std::string(fn) + ": estimator must be a string.");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  f::VolEstimator est;
+  if (name == "close-to-close") {
+    est = f::VolEstimator::kCloseToClose;
+  } else if (name == "parkinson") {
+    est = f::VolEstimator::kParkinson;
+  } else if (name == "garman-klass") {
+    est = f::VolEstimator::kGarmanKlass;
+  } else if (name == "rogers-satchell") {
+    est = f::VolEstimator::kRogersSatchell;
+  } else if (name == "yang-zhang") {
+    est = f::VolEstimator::kYangZhang;
+  } else {
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": unknown estimator '" + name +
+                                                "', expected close-to-close, parkinson, garman-klass, "
+                                                "rogers-satchell or yang-zhang.");
+  }
+  const auto o = series(info, 1, fn, "open");
+  const auto h = series(info, 2, fn, "high");
+  const auto l = series(info, 3, fn, "low");
+  const auto c = series(info, 4, fn, "close");
+  same_length(info.Env(), fn, o, h, "high");
+  same_length(info.Env(), fn, o, l, "low");
+  same_length(info.Env(), fn, o, c, "close");
+  const std::size_t w = count_arg(info, 5, fn, "window", 1);
+  const double ppy = number_arg(info, 6, fn, "periodsPerYear");
+  const std::size_t n = o.ElementLength();
+  auto out = Napi::Float64Array::New(info.Env(), n);
+  std::vector<double> scratch(5 * n);
+  f::rolling_volatility(est, o.Data(), h.Data(), l.Data(), c.Data(), n, w, ppy, out.Data(), scratch.data());
+  return out;
+}
+
+}  // namespace
+
+void InitFeatures(Napi::Env env, Napi::Object exports) {
+  exports.Set("featuresSma", Napi::Function::New(env, Sma, "featuresSma"));
+  exports.Set("featuresEma", Napi::Function::New(env, Ema, "featuresEma"));
+  exports.Set("featuresWma", Napi::Function::New(env, Wma, "featuresWma"));
+  exports.Set("featuresRsi", Napi::Function::New(env, Rsi, "featuresRsi"));
+  exports.Set("featuresAtr", Napi::Function::New(env, Atr, "featuresAtr"));
+  exports.Set("featuresRollingZscore", Napi::Function::New(env, RollingZscore, "featuresRollingZscore"));
+  exports.Set("featuresRollingCorrBeta", Napi::Function::New(env, RollingCorrBeta, "featuresRollingCorrBeta"));
+  exports.Set("featuresRollingVolatility", Napi::Function::New(env, RollingVolatility, "featuresRollingVolatility"));
+}
+
+}  // namespace omq
