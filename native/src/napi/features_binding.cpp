@@ -11,28 +11,17 @@
 #include "features/moving_average.hpp"
 #include "features/rolling_stats.hpp"
 #include "features/volatility.hpp"
+#include "napi/args.hpp"
 
 namespace omq {
 namespace {
 
+using napi_args::describe;
+using napi_args::kMaxSafeInteger;
+
 namespace f = omniquant::features;
 
-constexpr double kMaxSafeInteger = 9007199254740991.0;
 
-std::string describe(const Napi::Value& v) {
-  switch (v.Type()) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return v.As<Napi::Boolean>().Value() ? "true" : "false";
-    case napi_number: return v.ToString().Utf8Value();
-    case napi_string: return "a string";
-    case napi_object:
-      if (v.IsTypedArray()) return "a typed array other than Float64Array";
-      if (v.IsArray()) return "an Array";
-      return "an object";
-    default: return "a value of another type";
-  }
-}
 
 Napi::Float64Array series(const Napi::CallbackInfo& info, std::size_t index, const char* fn, const char* name) {
   const Napi::Value v = info[index];

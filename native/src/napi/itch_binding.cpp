@@ -12,11 +12,14 @@
 #include <vector>
 
 #include "itch/book_builder.hpp"
+#include "napi/args.hpp"
 #include "itch/decoder.hpp"
 #include "itch/messages.hpp"
 
 namespace omq {
 namespace {
+
+using napi_args::describe;
 
 using namespace omq::itch;
 
@@ -24,29 +27,6 @@ using namespace omq::itch;
 constexpr napi_type_tag kDecoderTag = {0x6f6d71697463680aULL, 0x9d2c5e0f4b1a7731ULL};
 constexpr napi_type_tag kBookTag = {0x6f6d71697463680bULL, 0x3e81c7d2a45f9b06ULL};
 
-// A short description of a JavaScript value for error messages ("an Array", "the string 'x'", "2.5").
-std::string describe(const Napi::Value& v) {
-  switch (v.Type()) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return v.As<Napi::Boolean>().Value() ? "true" : "false";
-    case napi_number: return v.ToString().Utf8Value();
-    case napi_string: {
-      std::string s = v.As<Napi::String>().Utf8Value();
-      if (s.size() > 40) s = s.substr(0, 40) + "...";
-      return "the string '" + s + "'";
-    }
-    case napi_bigint: return "a bigint";
-    case napi_function: return "a function";
-    case napi_external: return "an external handle of another kind";
-    case napi_object:
-      if (v.IsTypedArray()) return "a typed array other than Uint8Array";
-      if (v.IsArray()) return "an Array";
-      if (v.IsArrayBuffer()) return "an ArrayBuffer";
-      return "an object";
-    default: return "a value of another type";
-  }
-}
 
 template <class T>
 T* unwrap(const Napi::CallbackInfo& info, const napi_type_tag& tag, const char* fn, const char* what) {
