@@ -1,14 +1,11 @@
 /**
  * The matching-engine functions of the native addon (native/src/napi/book_binding.cpp), typed.
  *
- * Loading belongs to lib/native/index.ts, the only module that loads the addon: `nativeInfo()` loads it there
- * (with its error messages for a missing or broken build) and reports the path; requiring that same path here
- * returns Node's cached module, so the addon is loaded once. When lib/native exports its loader, this file
- * should use it instead.
+ * Loading belongs to lib/native/index.ts, the only module that loads the addon (with its error messages for a
+ * missing or broken build).
  */
-import { createRequire } from "node:module";
 import { contextError } from "../util/errors.js";
-import { nativeInfo } from "../native/index.js";
+import { nativeAddon, nativeAddonPath } from "../native/index.js";
 import type { BatchColumns } from "./batch.js";
 import type { EventColumns } from "./events.js";
 
@@ -67,11 +64,10 @@ let cached: BookAddon | undefined;
 
 export function bookAddon(): BookAddon {
   if (cached !== undefined) return cached;
-  const { path } = nativeInfo();
-  const mod = createRequire(import.meta.url)(path) as Partial<BookAddon>;
+  const mod = nativeAddon() as Partial<BookAddon>;
   if (typeof mod.bookCreate !== "function") {
     throw contextError({
-      what: `the native addon at ${path} has no matching engine (bookCreate is missing)`,
+      what: `the native addon at ${nativeAddonPath()} has no matching engine (bookCreate is missing)`,
       where: "omniquant/sim",
       hint: "It was built from older sources; run 'npm rebuild' to rebuild it",
     });

@@ -96,7 +96,6 @@ const streamArb = fc.record({
  * shift-invariant; bases put the busy prices across boundaries of the ladder's 256-tick pages and of zero).
  */
 function columns(rows: Row[], clock: { ts: number }, float: boolean, base = 0): BatchColumns {
-  const n = rows.length;
   const int = (vals: number[], fracs: boolean[] = []) =>
     float ? Float64Array.from(vals, (v, i) => (fracs[i] ? v + 0.5 : v)) : BigInt64Array.from(vals, (v) => BigInt(v));
   const ts: number[] = [];
@@ -126,7 +125,6 @@ function columns(rows: Row[], clock: { ts: number }, float: boolean, base = 0): 
     owner: Uint32Array.from(rows, (r) => r.owner),
     flags: Uint8Array.from(rows, (r) => r.flags),
   };
-  void n;
 }
 
 function batches<T>(rows: T[], cuts: number[]): T[][] {

@@ -212,7 +212,7 @@ describe("rollingMeanStd (native)", () => {
       new TypeError("rollingMeanStd: values must be a Float64Array, found an Array. Convert with Float64Array.from(values)."),
     );
     expect(() => rollingMeanStd(new Float32Array(3) as unknown as Float64Array, 2)).toThrow(
-      /values must be a Float64Array, found a Float32Array\./,
+      /values must be a Float64Array, found a Float32Array of length 3\./,
     );
     expect(() => rollingMeanStd(undefined as unknown as Float64Array, 2)).toThrow(TypeError);
     expect(() => rollingMeanStd(xs, 0)).toThrow(

@@ -94,7 +94,7 @@ void OrderBook::execute(uint32_t ti) {
 void OrderBook::rest(uint32_t i) {
   Order& o = pool_[i];
   Ladder& ladder = o.side == side::kBuy ? bids_ : asks_;
-  o.visible = o.peak != 0 ? std::min(o.peak, o.remaining) : o.remaining;
+  o.visible = o.iceberg ? std::min(o.peak, o.remaining) : o.remaining;
   o.state = OrderState::kResting;
   Level& lv = ladder.acquire(o.price);
   const bool was_empty = lv.head == kNil;

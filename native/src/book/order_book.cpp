@@ -137,6 +137,7 @@ void OrderBook::submit(const BatchInput& in, std::size_t i, int64_t id, uint8_t 
   o.state = OrderState::kActive;
   o.market = type == order_type::kMarket;
   o.peak = display == qty ? 0 : display;
+  o.iceberg = o.peak != 0;
   o.expire_ns = expire;
   o.stop_price = stop;
   o.trail = trail;

@@ -6,6 +6,9 @@
 
 namespace omniquant::features {
 
+// A sliding sum that lost this many binary orders of magnitude to cancellation is recomputed (2^24 ~ 1.7e7).
+constexpr double kCancellation = 16777216.0;
+
 void sma(const double* x, std::size_t n, std::size_t window, double* out) noexcept {
   if (window == 0) {
     for (std::size_t i = 0; i < n; ++i) out[i] = kNaN;
@@ -34,14 +37,21 @@ void sma(const double* x, std::size_t n, std::size_t window, double* out) noexce
       out[i] = count == window ? k + sum * inv_w : kNaN;
       continue;
     }
-    sum += (v - k) - (x[i - window] - k);
-    if (++since >= every) {
+    const double removed = x[i - window] - k;
+    sum += (v - k) - removed;
+    double mean = k + sum * inv_w;
+    // Re-anchor periodically, and at once when cancellation ate the digits: a large value leaving the window (its
+    // rounding residue can be as big as what remains, e.g. a variance series after a spike), or an anchor far
+    // from the window's mean. The window is then summed again exactly, from its own first value. Worst case
+    // (a mean that stays near zero while its values do not) is O(n * window).
+    if (++since >= every || std::fabs(removed) > kCancellation * std::fabs(sum) || std::fabs(k) > kCancellation * std::fabs(mean)) {
       k = x[i + 1 - window];
       sum = 0.0;
       for (std::size_t j = i + 1 - window; j <= i; ++j) sum += x[j] - k;
       since = 0;
+      mean = k + sum * inv_w;
     }
-    out[i] = k + sum * inv_w;
+    out[i] = mean;
   }
 }
 

@@ -27,7 +27,8 @@ inline const char* typed_array_name(napi_typedarray_type type) {
   }
 }
 
-// A short description of a JavaScript value for error messages: "an Array", "the string '20'", "2.5".
+// A short description of a JavaScript value for error messages: "an Array", "the string '20'", "2.5",
+// "a Float32Array of length 3".
 inline std::string describe(const Napi::Value& v) {
   switch (v.Type()) {
     case napi_undefined: return "undefined";
@@ -44,7 +45,10 @@ inline std::string describe(const Napi::Value& v) {
     case napi_function: return "a function";
     case napi_external: return "an external handle";
     case napi_object:
-      if (v.IsTypedArray()) return typed_array_name(v.As<Napi::TypedArray>().TypedArrayType());
+      if (v.IsTypedArray()) {
+        const auto t = v.As<Napi::TypedArray>();
+        return std::string(typed_array_name(t.TypedArrayType())) + " of length " + std::to_string(t.ElementLength());
+      }
       if (v.IsArray()) return "an Array";
       if (v.IsArrayBuffer()) return "an ArrayBuffer";
       if (v.IsDataView()) return "a DataView";
