@@ -18,7 +18,7 @@ export interface TableSource {
 export type TableLike =
   | ArqueroTableLike
   | DuckDbResultLike
-  | readonly Record<string, unknown>[]
+  | readonly object[]
   | Record<string, ArrayLike<unknown>>;
 
 /** The part of an Arquero table we use (duck-typed so that display does not load Arquero). */
