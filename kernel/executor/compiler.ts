@@ -11,7 +11,8 @@
 // script: top-level `let`/`const`/`class` become `var` (global, redeclarable), imports read preloaded modules, and
 // the last expression statement becomes the cell's result. A cell with top-level `await` runs in an async wrapper
 // with its declarations hoisted to the global scope (the same transform Node's REPL applies).
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./typescript.js";
 import { join, resolve as resolvePath } from "node:path";
 import { packageRoot } from "../../lib/util/package-root.js";
 
@@ -51,8 +52,8 @@ export class CellCompiler {
   private readonly cwd: string;
   private readonly root = packageRoot();
   private readonly files = new Map<string, { text: string; version: number }>();
-  private readonly service: ts.LanguageService;
-  private readonly options: ts.CompilerOptions;
+  private readonly service: TS.LanguageService;
+  private readonly options: TS.CompilerOptions;
   /** Latest definition of each top-level name: the cell file that declares it, and how. */
   private readonly scope = new Map<string, { file: string; kind: DeclKind }>();
   private cellCounter = 0;
@@ -99,7 +100,7 @@ export class CellCompiler {
         version: 1,
       },
     );
-    const host: ts.LanguageServiceHost = {
+    const host: TS.LanguageServiceHost = {
       getCompilationSettings: () => this.options,
       getProjectVersion: () => String(this.projectVersion),
       getScriptFileNames: () => [...this.files.keys()],
@@ -129,7 +130,7 @@ export class CellCompiler {
   }
 
   private readonly diskCache = new Map<string, string | undefined>();
-  private readonly snapshots = new Map<string, ts.IScriptSnapshot>();
+  private readonly snapshots = new Map<string, TS.IScriptSnapshot>();
 
   /** package.json files and installed packages do not change under a running kernel: read them once. */
   private readDiskFile(f: string): string | undefined {
@@ -169,7 +170,7 @@ export class CellCompiler {
     return s;
   }
 
-  private check(src: string, report: boolean): { diagnostics: CellDiagnostic[]; declared: Map<string, DeclKind>; sf: ts.SourceFile } {
+  private check(src: string, report: boolean): { diagnostics: CellDiagnostic[]; declared: Map<string, DeclKind>; sf: TS.SourceFile } {
     const sf0 = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     const declared = topLevelDeclarations(sf0);
     this.setCurrent(src + this.suffixFor(new Set(declared.keys())));
@@ -259,9 +260,9 @@ export class CellCompiler {
 }
 
 /** Names declared at the top level of a cell, with their kind. */
-export function topLevelDeclarations(sf: ts.SourceFile): Map<string, DeclKind> {
+export function topLevelDeclarations(sf: TS.SourceFile): Map<string, DeclKind> {
   const out = new Map<string, DeclKind>();
-  const addBinding = (name: ts.BindingName, kind: DeclKind): void => {
+  const addBinding = (name: TS.BindingName, kind: DeclKind): void => {
     if (ts.isIdentifier(name)) out.set(name.text, kind);
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name, kind);
   };
@@ -287,9 +288,9 @@ export function topLevelDeclarations(sf: ts.SourceFile): Map<string, DeclKind> {
   return out;
 }
 
-function containsTopLevelAwait(node: ts.Node): boolean {
+function containsTopLevelAwait(node: TS.Node): boolean {
   let found = false;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (found) return;
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) {
@@ -302,7 +303,7 @@ function containsTopLevelAwait(node: ts.Node): boolean {
   return found;
 }
 
-function hasExportModifier(st: ts.Statement): boolean {
+function hasExportModifier(st: TS.Statement): boolean {
   return ts.canHaveModifiers(st) && (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword);
 }
 
@@ -310,8 +311,8 @@ function hasExportModifier(st: ts.Statement): boolean {
 export function toScript(js: string, declared: Map<string, DeclKind>): CompiledCell {
   const sf = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const isAsync = containsTopLevelAwait(sf);
-  const text = (n: ts.Node): string => js.slice(n.getStart(sf), n.end);
-  const stripExport = (n: ts.Node): string => text(n).replace(/^(export\s+default\s+|export\s+)/, "");
+  const text = (n: TS.Node): string => js.slice(n.getStart(sf), n.end);
+  const stripExport = (n: TS.Node): string => text(n).replace(/^(export\s+default\s+|export\s+)/, "");
   const hoisted = new Set<string>();
   const functions: string[] = [];
   const body: string[] = [];
@@ -320,7 +321,7 @@ export function toScript(js: string, declared: Map<string, DeclKind>): CompiledC
   const statements = sf.statements;
   const lastIndex = statements.length - 1;
 
-  const bindingNames = (name: ts.BindingName, acc: string[]): string[] => {
+  const bindingNames = (name: TS.BindingName, acc: string[]): string[] => {
     if (ts.isIdentifier(name)) acc.push(name.text);
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, acc);
     return acc;
@@ -328,7 +329,7 @@ export function toScript(js: string, declared: Map<string, DeclKind>): CompiledC
 
   statements.forEach((st, i) => {
     if (ts.isImportDeclaration(st)) {
-      const spec = (st.moduleSpecifier as ts.StringLiteral).text;
+      const spec = (st.moduleSpecifier as TS.StringLiteral).text;
       imports.push(spec);
       const c = st.importClause;
       const ref = `${RUNTIME}.module(${JSON.stringify(spec)})`;
@@ -419,7 +420,7 @@ export function toScript(js: string, declared: Map<string, DeclKind>): CompiledC
 export function isComplete(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
   if (code.trim() === "") return { status: "complete" };
   const sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const diags = (sf as unknown as { parseDiagnostics: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diags = (sf as unknown as { parseDiagnostics: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   if (diags.length === 0) return { status: "complete" };
   const end = code.trimEnd().length;
   // Errors that more input can fix: something expected at the very end, or an unterminated multi-line construct

@@ -1,6 +1,6 @@
 // The kernel's request handler: Jupyter messaging 5.3 semantics, with no sockets (the transport is elsewhere), so it
 // is testable by feeding it messages and recording what it sends.
-import ts from "typescript";
+import ts from "../executor/typescript.js";
 import type { Header, Message } from "../protocol/wire.js";
 import type { Executor } from "../executor/executor.js";
 import { isComplete } from "../executor/compiler.js";
