@@ -357,7 +357,10 @@ export function solveQp(problem: QpProblem, opts: QpOptions = {}): QpSolution {
     else if (ineq.kind[j] === -1) zLower[ineq.boundOf[j]!] = z[j]!;
     else zUpper[ineq.boundOf[j]!] = z[j]!;
   }
-  const polished = polish({ n, P, q, Arows, b, G: G.map((_r, j) => ({ idx: ineq.idx[j]!, val: ineq.val[j]! })), h: ineq.h.subarray(0, G.length), lower, upper }, x, y, s, z, ineq);
+  const polishInput = { n, P, q, Arows, b, G: G.map((_r, j) => ({ idx: ineq.idx[j]!, val: ineq.val[j]! })), h: ineq.h.subarray(0, G.length), lower, upper };
+  // First guess: constraints whose multiplier exceeds their slack. A weakly active constraint (slack and multiplier
+  // both ~0, where the method can stall) is missed by that rule; the second guess also takes every tiny slack.
+  const polished = polish(polishInput, x, y, s, z, ineq, "multiplier") ?? polish(polishInput, x, y, s, z, ineq, "slack");
   if (polished) {
     x.set(polished.x);
     y.set(polished.y);
@@ -488,7 +491,7 @@ function choleskyRobust(a: Float64Array, n: number, tiny: number): void {
 
 /**
  * Solution polishing (as in OSQP): guess the active set from the interior point (multiplier larger than slack),
- * solve the equality-constrained KKT system on it exactly, and keep the result only if it is primal and dual
+ * solve the equality-constrained KKT system on it exactly, and refine the set until the point is primal and dual
  * feasible. Removes the interior-point method's last digits of error; returns null to keep the IPM point.
  */
 function polish(
@@ -498,83 +501,122 @@ function polish(
   s: Float64Array,
   z: Float64Array,
   ineq: Ineq,
+  rule: "multiplier" | "slack",
 ): { x: Float64Array; y: Float64Array; zG: Float64Array; zLower: Float64Array; zUpper: Float64Array } | null {
   const { n, P, q, Arows, b, G, h } = pr;
   const fixedAt = new Float64Array(n).fill(NaN);
   const activeG: number[] = [];
   for (let j = 0; j < ineq.h.length; j++) {
-    if (!(z[j]! > s[j]!)) continue;
+    const active = z[j]! > s[j]! || (rule === "slack" && s[j]! <= 1e-9 * (1 + Math.abs(ineq.h[j]!)));
+    if (!active) continue;
     if (ineq.kind[j] === 0) activeG.push(j);
     else fixedAt[ineq.boundOf[j]!] = ineq.kind[j] === -1 ? pr.lower![ineq.boundOf[j]!]! : pr.upper![ineq.boundOf[j]!]!;
   }
-  const free: number[] = [];
-  for (let i = 0; i < n; i++) if (Number.isNaN(fixedAt[i]!)) free.push(i);
-  const pos = new Int32Array(n).fill(-1);
-  free.forEach((i, k) => (pos[i] = k));
-  const nf = free.length;
-  const meq = Arows.length;
-  const size = nf + meq + activeG.length;
-  if (size === 0 || size > 1500) return null;
-  const K = new Float64Array(size * size);
-  const rhs = new Float64Array(size);
-  const xB = Float64Array.from(fixedAt, (v) => (Number.isNaN(v) ? 0 : v));
-  for (let a = 0; a < nf; a++) {
-    const i = free[a]!;
-    let r = -q[i]!;
-    if (P) {
-      for (let c = 0; c < nf; c++) K[a * size + c] = P[i * n + free[c]!]!;
-      for (let k = 0; k < n; k++) if (pos[k]! < 0) r -= P[i * n + k]! * xB[k]!;
+  // A primal-dual active-set refinement: solve the equality-constrained KKT system on the guessed active set; a
+  // violated bound or constraint joins the set, a negative multiplier leaves it; at most 25 rounds.
+  const isLowerFixed = (i: number) => pr.lower !== undefined && fixedAt[i] === pr.lower[i];
+  for (let round = 0; round < 25; round++) {
+    const free: number[] = [];
+    for (let i = 0; i < n; i++) if (Number.isNaN(fixedAt[i]!)) free.push(i);
+    const pos = new Int32Array(n).fill(-1);
+    free.forEach((i, k) => (pos[i] = k));
+    const nf = free.length;
+    const meq = Arows.length;
+    const size = nf + meq + activeG.length;
+    if (size === 0 || size > 1500) return null;
+    const K = new Float64Array(size * size);
+    const rhs = new Float64Array(size);
+    const xB = Float64Array.from(fixedAt, (v) => (Number.isNaN(v) ? 0 : v));
+    for (let a = 0; a < nf; a++) {
+      const i = free[a]!;
+      let r = -q[i]!;
+      if (P) {
+        for (let c = 0; c < nf; c++) K[a * size + c] = P[i * n + free[c]!]!;
+        for (let k = 0; k < n; k++) if (pos[k]! < 0) r -= P[i * n + k]! * xB[k]!;
+      }
+      rhs[a] = r;
     }
-    rhs[a] = r;
-  }
-  const addRow = (row: number, idx: Int32Array, val: Float64Array, target: number) => {
-    let r = target;
-    for (let k = 0; k < idx.length; k++) {
-      const c = pos[idx[k]!]!;
-      if (c >= 0) {
-        K[row * size + c] = val[k]!;
-        K[c * size + row] = val[k]!;
-      } else r -= val[k]! * xB[idx[k]!]!;
+    const addRow = (row: number, idx: Int32Array, val: Float64Array, target: number) => {
+      let r = target;
+      for (let k = 0; k < idx.length; k++) {
+        const c = pos[idx[k]!]!;
+        if (c >= 0) {
+          K[row * size + c] = val[k]!;
+          K[c * size + row] = val[k]!;
+        } else r -= val[k]! * xB[idx[k]!]!;
+      }
+      rhs[row] = r;
+    };
+    Arows.forEach((r, e) => addRow(nf + e, r.idx, r.val, b[e]!));
+    activeG.forEach((j, k) => addRow(nf + meq + k, G[j]!.idx, G[j]!.val, h[j]!));
+    const sol = luSolve(K, size, rhs);
+    if (!sol || !sol.every(Number.isFinite)) return null;
+    const x = Float64Array.from(xB);
+    free.forEach((i, a) => (x[i] = sol[a]!));
+    const y = sol.slice(nf, nf + meq);
+    const zG = new Float64Array(G.length);
+    activeG.forEach((j, k) => (zG[j] = sol[nf + meq + k]!));
+    // Primal feasibility: the most violated bound or constraint joins the active set.
+    const eps = 1e-12;
+    let worst = eps;
+    let fix: (() => void) | null = null;
+    for (let i = 0; i < n; i++) {
+      if (pr.lower && pr.lower[i]! - x[i]! > worst) {
+        worst = pr.lower[i]! - x[i]!;
+        fix = () => (fixedAt[i] = pr.lower![i]!);
+      }
+      if (pr.upper && x[i]! - pr.upper[i]! > worst) {
+        worst = x[i]! - pr.upper[i]!;
+        fix = () => (fixedAt[i] = pr.upper![i]!);
+      }
     }
-    rhs[row] = r;
-  };
-  Arows.forEach((r, e) => addRow(nf + e, r.idx, r.val, b[e]!));
-  activeG.forEach((j, k) => addRow(nf + meq + k, G[j]!.idx, G[j]!.val, h[j]!));
-  const sol = luSolve(K, size, rhs);
-  if (!sol || !sol.every(Number.isFinite)) return null;
-  const x = Float64Array.from(xB);
-  free.forEach((i, a) => (x[i] = sol[a]!));
-  const y = sol.slice(nf, nf + meq);
-  const zG = new Float64Array(G.length);
-  activeG.forEach((j, k) => (zG[j] = sol[nf + meq + k]!));
-  // Feasibility of the polished point.
-  const eps = 1e-12;
-  for (let i = 0; i < n; i++) {
-    if (pr.lower && x[i]! < pr.lower[i]! - eps) return null;
-    if (pr.upper && x[i]! > pr.upper[i]! + eps) return null;
+    for (let j = 0; j < G.length; j++) {
+      let v = 0;
+      for (let k = 0; k < G[j]!.idx.length; k++) v += G[j]!.val[k]! * x[G[j]!.idx[k]!]!;
+      const viol = (v - h[j]!) / (1 + Math.abs(h[j]!));
+      if (viol > worst && !activeG.includes(j)) {
+        worst = viol;
+        fix = () => activeG.push(j);
+      }
+    }
+    if (fix) {
+      fix();
+      continue;
+    }
+    // Dual feasibility: bound multipliers from stationarity, g = Px + q + A'y + G'z; zLower = g, zUpper = -g.
+    const g = Float64Array.from(q);
+    if (P) for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) g[i]! += P[i * n + k]! * x[k]!;
+    Arows.forEach((r, e) => r.idx.forEach((i, k) => (g[i]! += r.val[k]! * y[e]!)));
+    G.forEach((r, j) => r.idx.forEach((i, k) => (g[i]! += r.val[k]! * zG[j]!)));
+    const zLower = new Float64Array(n);
+    const zUpper = new Float64Array(n);
+    const scale = 1 + Math.max(...Array.from(q, Math.abs));
+    let most = -1e-10 * scale;
+    let release: (() => void) | null = null;
+    for (let i = 0; i < n; i++) {
+      if (pos[i]! >= 0) continue;
+      if (isLowerFixed(i)) zLower[i] = g[i]!;
+      else zUpper[i] = -g[i]!;
+      const m = Math.min(zLower[i]!, zUpper[i]!);
+      if (m < most) {
+        most = m;
+        release = () => (fixedAt[i] = NaN);
+      }
+    }
+    for (let k = 0; k < activeG.length; k++) {
+      const j = activeG[k]!;
+      if (zG[j]! < Math.min(most, -eps)) {
+        most = zG[j]!;
+        release = () => activeG.splice(activeG.indexOf(j), 1);
+      }
+    }
+    if (release) {
+      release();
+      continue;
+    }
+    void y0;
+    void x0;
+    return { x, y, zG, zLower: zLower.map((v) => Math.max(v, 0)), zUpper: zUpper.map((v) => Math.max(v, 0)) };
   }
-  for (let j = 0; j < G.length; j++) {
-    let v = 0;
-    for (let k = 0; k < G[j]!.idx.length; k++) v += G[j]!.val[k]! * x[G[j]!.idx[k]!]!;
-    if (v > h[j]! + eps * (1 + Math.abs(h[j]!))) return null;
-    if (zG[j]! < -eps) return null;
-  }
-  // Bound multipliers from stationarity: g = Px + q + A'y + G'z; zLower = g, zUpper = -g on fixed variables.
-  const g = Float64Array.from(q);
-  if (P) for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) g[i]! += P[i * n + k]! * x[k]!;
-  Arows.forEach((r, e) => r.idx.forEach((i, k) => (g[i]! += r.val[k]! * y[e]!)));
-  G.forEach((r, j) => r.idx.forEach((i, k) => (g[i]! += r.val[k]! * zG[j]!)));
-  const zLower = new Float64Array(n);
-  const zUpper = new Float64Array(n);
-  const scale = 1 + Math.max(...Array.from(q, Math.abs));
-  for (let i = 0; i < n; i++) {
-    if (pos[i]! >= 0) continue;
-    const atLower = pr.lower !== undefined && fixedAt[i] === pr.lower[i];
-    if (atLower) zLower[i] = g[i]!;
-    else zUpper[i] = -g[i]!;
-    if (zLower[i]! < -1e-10 * scale || zUpper[i]! < -1e-10 * scale) return null;
-  }
-  void y0;
-  void x0;
-  return { x, y, zG, zLower: zLower.map((v) => Math.max(v, 0)), zUpper: zUpper.map((v) => Math.max(v, 0)) };
+  return null;
 }
