@@ -5,6 +5,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { nativeInfo, rollingMean, rollingMeanStd, rollingStd } from "../../lib/native/index.js";
+import { mulberry32 as prng } from "../../lib/util/prng.js";
 
 /** Naive two-pass reference: for every window, mean then sum of squared deviations. Same conventions. */
 function reference(values: ArrayLike<number>, window: number, ddof = 1): { mean: number[]; std: number[] } {
@@ -37,17 +38,6 @@ function reference(values: ArrayLike<number>, window: number, ddof = 1): { mean:
   return { mean, std };
 }
 
-/** A small deterministic PRNG (mulberry32) so the numeric tests are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const isNaNAt = (a: ArrayLike<number>, i: number): boolean => Number.isNaN(a[i]);
 

@@ -8,6 +8,8 @@
  * (lower is better) must convert to a throughput first or say so with `ratio_convention` in the extra fields.
  */
 import os from "node:os";
+/** A small deterministic PRNG (mulberry32): benchmarks use the same data on every run. */
+export { mulberry32 as prng } from "../../lib/util/prng.js";
 
 export interface TimeItOptions {
   /** Keep sampling until this much time has been spent measuring (default 1000 ms); at least 5 samples. */
@@ -118,14 +120,3 @@ export function machine(): { cpu: string; cores: number; node: string } {
   return { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, node: process.version };
 }
 
-/** A small deterministic PRNG (mulberry32): benchmarks use the same data on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

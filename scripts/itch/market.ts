@@ -13,6 +13,7 @@
 import type { ItchMessageType } from "../../lib/itch/messages.js";
 import { encodeInto, type ItchMessage, type PrefixMode } from "./encode.js";
 import { LENGTHS } from "./layouts.js";
+import { mulberry32 } from "../../lib/util/prng.js";
 
 export interface MarketOptions {
   seed: number;
@@ -53,17 +54,6 @@ export interface ExpectedBooks {
   stocks: ExpectedStock[];
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TICK = 100; // $0.01 in Price(4)
 const TWO32 = 4294967296;
