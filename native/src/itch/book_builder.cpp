@@ -44,6 +44,8 @@ std::size_t BookBuilder::push(const std::uint8_t* data, std::size_t n) {
     const std::uint8_t t = ahead[2];
     if (t == 'A' || t == 'F' || t == 'E' || t == 'C' || t == 'X' || t == 'D' || t == 'U') {
       orders_map_.prefetch(be64(ahead + kPrefixLength + off::kOrderRef));
+      // A replace also looks up (and then inserts) its new reference: a second random slot.
+      if (t == 'U') orders_map_.prefetch(be64(ahead + kPrefixLength + off::kReplaceNewRef));
     }
     ahead += len;
   };

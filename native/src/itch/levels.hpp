@@ -34,8 +34,19 @@ class SideLevels {
     const std::uint32_t* const p = price_.data();
     constexpr std::size_t kLinear = 256;
     if (n <= kLinear) {
+      // Most changes are at or near the best price (the end): look at the last few levels first, and count over
+      // the rest only if the price lies below them (all of them would then be on its better side).
+      constexpr std::size_t kNearBest = 8;
+      const std::size_t stop = n > kNearBest ? n - kNearBest : 0;
+      std::size_t i = n;
+      if (bids_) {
+        while (i > stop && p[i - 1] >= price) i--;
+      } else {
+        while (i > stop && p[i - 1] <= price) i--;
+      }
+      if (i > stop || i == 0) return i;
       std::uint32_t c = 0;  // 32-bit lanes: the loop vectorizes without widening
-      const auto m = static_cast<std::uint32_t>(n);
+      const auto m = static_cast<std::uint32_t>(stop);
       if (bids_) {
         for (std::uint32_t i = 0; i < m; i++) c += p[i] < price;
       } else {
