@@ -58,15 +58,21 @@ export interface NativeFramingStats {
   firstZeroPrefixOffset: number;
 }
 
+/** Stream anomalies the book builder counted (it keeps going; `buildBooks` turns them into notices). */
 export interface NativeAnomalies {
+  /** E C X D U messages naming an order that is not on the book (skipped). */
   unknownOrderRef: number;
   firstUnknownOrderRefOffset: number;
   firstUnknownOrderRefType: string | undefined;
+  /** A F U adding a reference that is already live (the older order is dropped). */
   duplicateOrderRef: number;
   firstDuplicateOrderRefOffset: number;
+  /** E C X taking more shares than the order has left (clamped). */
   overfill: number;
   firstOverfillOffset: number;
+  /** Order messages whose stock locate differs from the order's. */
   locateMismatch: number;
+  /** B messages (counted; the trades table is not rewritten). */
   brokenTrades: number;
 }
 

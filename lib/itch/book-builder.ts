@@ -4,7 +4,7 @@
  * columns (see columns.ts for the tables); `depth()` and `bbo()` query the books as they stand.
  */
 import { contextError, formatContext } from "../util/errors.js";
-import { itchAddon, type BookHandle, type NativeBookOutputs, type NativeBookResult } from "./addon.js";
+import { itchAddon, type BookHandle, type NativeAnomalies, type NativeBookOutputs, type NativeBookResult } from "./addon.js";
 import {
   allocateColumns,
   ColumnCollector,
@@ -66,22 +66,7 @@ export interface ItchBbo {
   askShares: number;
 }
 
-export interface ItchAnomalies {
-  /** E C X D U messages naming an order that is not on the book (skipped). */
-  unknownOrderRef: number;
-  firstUnknownOrderRefOffset: number;
-  firstUnknownOrderRefType: string | undefined;
-  /** A F U adding a reference that is already live (the older order is dropped). */
-  duplicateOrderRef: number;
-  firstDuplicateOrderRefOffset: number;
-  /** E C X taking more shares than the order has left (clamped). */
-  overfill: number;
-  firstOverfillOffset: number;
-  /** Order messages whose stock locate differs from the order's. */
-  locateMismatch: number;
-  /** B messages (counted; the trades table is not rewritten). */
-  brokenTrades: number;
-}
+export type ItchAnomalies = NativeAnomalies;
 
 export interface ItchBookStats {
   counts: ItchCounts;

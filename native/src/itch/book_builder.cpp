@@ -178,6 +178,11 @@ void BookBuilder::execute(const std::uint8_t* m, std::uint8_t type, std::uint16_
     t.printable[i] = type == 'C' ? (m[off::kExecPrintable] == 'Y' ? 1 : 0) : 1;
   }
   if (options_.orders) emit_order(type, order.locate, ref, 0, order.side, shares, order.price, remaining);
+  take_shares(o, order, shares, remaining);
+}
+
+// E, C and X: `shares` leave a resting order (a copy of it in `order`); it is erased when none remain.
+void BookBuilder::take_shares(Order* o, const Order& order, std::uint32_t shares, std::uint32_t remaining) {
   StockBook& b = book_of(order.locate);
   if (remaining == 0) {
     orders_map_.erase(o);
@@ -201,15 +206,7 @@ void BookBuilder::cancel(const std::uint8_t* m, std::uint16_t locate, std::uint6
   const Order order = *o;
   const std::uint32_t remaining = order.shares - shares;
   if (options_.orders) emit_order('X', order.locate, ref, 0, order.side, shares, order.price, remaining);
-  StockBook& b = book_of(order.locate);
-  if (remaining == 0) {
-    orders_map_.erase(o);
-    change_level(b, order.locate, order.side, order.price, -static_cast<std::int64_t>(shares), -1);
-  } else {
-    o->shares = remaining;
-    change_level(b, order.locate, order.side, order.price, -static_cast<std::int64_t>(shares), 0);
-  }
-  check_bbo(b, order.locate);
+  take_shares(o, order, shares, remaining);
 }
 
 void BookBuilder::remove(const std::uint8_t* m, std::uint16_t locate, std::uint64_t offset) {

@@ -182,6 +182,7 @@ class BookBuilder {
   void execute(const std::uint8_t* m, std::uint8_t type, std::uint16_t locate, std::uint64_t offset);
   void cancel(const std::uint8_t* m, std::uint16_t locate, std::uint64_t offset);
   void remove(const std::uint8_t* m, std::uint16_t locate, std::uint64_t offset);
+  void take_shares(Order* o, const Order& order, std::uint32_t shares, std::uint32_t remaining);
   void replace(const std::uint8_t* m, std::uint16_t locate, std::uint64_t offset);
   void trade(const std::uint8_t* m, std::uint8_t type, std::uint16_t locate);
 
