@@ -13,6 +13,9 @@
  *
  * Query parameters may be numbers, strings, booleans, bigints, null, JS Dates (bound as TIMESTAMP) or
  * `@duckdb/node-api` values.
+ *
+ * The other way, `writeTable` puts an Arquero table, records or columns into a DuckDB table (types inferred as
+ * documented in write-table.ts), so data round-trips: Arquero/records -> DuckDB -> Arquero/records.
  */
 import {
   DuckDBConnection,
@@ -26,6 +29,8 @@ import {
 } from "@duckdb/node-api";
 import { table, type ColumnTable } from "arquero";
 import { contextError } from "../util/errors.js";
+import type { Tabular } from "./records.js";
+import { writeTableOn, type WriteTableOptions } from "./write-table.js";
 
 export type QueryParam = DuckDBValue | Date;
 export type QueryParams = readonly QueryParam[] | Readonly<Record<string, QueryParam>>;
@@ -45,6 +50,19 @@ export interface QueryColumns {
   rowCount: number;
 }
 
+export interface ConnectOptions {
+  /** Open the file read-only: several processes may read it at once, none may write it meanwhile. */
+  readOnly?: boolean;
+}
+
+export interface ExecOptions {
+  /**
+   * Called about ten times a second while the statement runs, with DuckDB's estimate of the fraction done (0..1),
+   * e.g. bytes of a CSV read so far. Not called for statements that finish within the first interval.
+   */
+  onProgress?: (fraction: number) => void;
+}
+
 /** An open DuckDB database and one connection to it. */
 export interface Database {
   /** The database path (":memory:" for an in-memory database). */
@@ -55,16 +73,23 @@ export interface Database {
   queryTable(sql: string, params?: QueryParams, opts?: QueryTableOptions): Promise<ColumnTable>;
   /** Runs `sql` and returns the converted columns (what `queryTable` builds its table from). */
   queryColumns(sql: string, params?: QueryParams, opts?: QueryTableOptions): Promise<QueryColumns>;
+  /** Runs statements for their effect (DDL, COPY, INSERT...), optionally reporting progress. */
+  exec(sql: string, params?: QueryParams, opts?: ExecOptions): Promise<void>;
+  /**
+   * Writes an Arquero table, an array of records or an object of columns into table `name` (created, replaced or
+   * appended to; see WriteTableOptions), in one transaction. Returns the number of rows written.
+   */
+  writeTable(name: string, data: Tabular, opts?: WriteTableOptions): Promise<number>;
   /** Closes the connection and the database; later calls throw. Calling it twice is harmless. */
   close(): void;
 }
 
 /** Opens a DuckDB database (in memory by default) and connects to it. */
-export async function connect(path = ":memory:"): Promise<Database> {
+export async function connect(path = ":memory:", opts: ConnectOptions = {}): Promise<Database> {
   let instance: DuckDBInstance;
   let connection: DuckDBConnection;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: "READ_ONLY" } : undefined);
     connection = await instance.connect();
   } catch (cause) {
     throw contextError({
@@ -107,9 +132,7 @@ class DuckDBDatabase implements Database {
   }
 
   async queryColumns(sql: string, params?: QueryParams, opts: QueryTableOptions = {}): Promise<QueryColumns> {
-    if (!this.open) {
-      throw contextError({ where: "DuckDB", what: `the database '${this.path}' is closed`, hint: "Open a new one with connect()" });
-    }
+    this.checkOpen();
     let result: DuckDBMaterializedResult;
     try {
       result = await this.connection.run(sql, toDuckDBParams(params));
@@ -117,6 +140,48 @@ class DuckDBDatabase implements Database {
       throw queryError(sql, cause);
     }
     return readColumns(result, opts.floatNulls ?? "nan");
+  }
+
+  async exec(sql: string, params?: QueryParams, opts: ExecOptions = {}): Promise<void> {
+    this.checkOpen();
+    const { onProgress } = opts;
+    try {
+      if (!onProgress) {
+        await this.connection.run(sql, toDuckDBParams(params));
+        return;
+      }
+      if (!this.progressOn) {
+        // track progress without DuckDB drawing its own bar on stdout
+        await this.connection.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0");
+        this.progressOn = true;
+      }
+      const pending = await this.connection.start(sql, toDuckDBParams(params));
+      const timer = setInterval(() => {
+        const p = this.connection.progress.percentage;
+        if (p >= 0) onProgress(Math.min(p / 100, 1));
+      }, 100);
+      try {
+        await pending.runAllTasks();
+        await pending.getResult();
+      } finally {
+        clearInterval(timer);
+      }
+    } catch (cause) {
+      throw queryError(sql, cause);
+    }
+  }
+
+  async writeTable(name: string, data: Tabular, opts?: WriteTableOptions): Promise<number> {
+    this.checkOpen();
+    return writeTableOn(this.connection, name, data, opts);
+  }
+
+  private progressOn = false;
+
+  private checkOpen(): void {
+    if (!this.open) {
+      throw contextError({ where: "DuckDB", what: `the database '${this.path}' is closed`, hint: "Open a new one with connect()" });
+    }
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import type { ColumnTable } from "arquero";
 import { contextError } from "../util/errors.js";
 import { datasetPath } from "./datasets.js";
 import { connect, queryError, type Database } from "./duckdb.js";
+import { openSource, quoteIdent, quoteString } from "./read-file.js";
 
 export interface LoadPricesOptions {
   /** A CSV of prices in wide format: a date column plus one column per ticker. Default: the bundled stock_prices.csv. */
@@ -43,7 +44,9 @@ export async function loadPrices(opts: LoadPricesOptions = {}): Promise<ColumnTa
 
   const db = await connect();
   try {
-    const header = await readHeader(db, file);
+    // every column as text: the dates and prices are converted below, so that a bad cell can be named
+    const source = await openSource(db, file, { format: "csv", allVarchar: true });
+    const header = source.columns.map((c) => c.name);
     const dateColumn = header.find((name) => name.toLowerCase() === "date") ?? header[0]!;
     const available = header.filter((name) => name !== dateColumn);
     const tickers = o.tickers === undefined ? available : checkTickers(o.tickers, available, file);
@@ -52,7 +55,7 @@ export async function loadPrices(opts: LoadPricesOptions = {}): Promise<ColumnTa
     }
 
     const where: string[] = [];
-    const params: string[] = [file];
+    const params: string[] = [];
     if (o.start !== undefined) {
       params.push(o.start);
       where.push(`date >= CAST($${params.length} AS DATE)`);
@@ -65,7 +68,7 @@ export async function loadPrices(opts: LoadPricesOptions = {}): Promise<ColumnTa
     const typed =
       `SELECT CASE WHEN ${d} IS NULL THEN error('empty date') ELSE CAST(${d} AS DATE) END AS date, ` +
       tickers.map((t) => `CAST(${quoteIdent(t)} AS DOUBLE) AS ${quoteIdent(t)}`).join(", ") +
-      ` FROM read_csv($1, header = true, all_varchar = true)`;
+      ` FROM (${source.select()})`;
     const wide = `SELECT * FROM (${typed})${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
     const sql =
       o.shape === "long"
@@ -73,14 +76,18 @@ export async function loadPrices(opts: LoadPricesOptions = {}): Promise<ColumnTa
           `WHERE NOT isnan(close) ORDER BY date, list_position([${tickers.map(quoteString).join(", ")}], ticker)`
         : wide;
 
+    let result: ColumnTable;
     try {
-      return await db.queryTable(sql, params);
+      result = await db.queryTable(sql, params.length > 0 ? params : undefined);
     } catch (error) {
       // DuckDB says what failed but not where: find the first bad cell and name its row and column.
-      const bad = await findBadCell(db, file, dateColumn, tickers).catch(() => undefined);
+      const bad = await findBadCell(db, file, source.select(), dateColumn, tickers).catch(() => undefined);
       if (bad) throw contextError({ ...bad, cause: (error as Error).cause ?? error });
-      throw error;
+      await source.check(); // a ragged row, with its row number
+      throw await source.explain(error);
     }
+    await source.check(); // rows DuckDB rejected (a ragged row) are an error, not silently skipped
+    return result;
   } finally {
     db.close();
   }
@@ -153,24 +160,11 @@ function checkTickers(requested: readonly string[], available: readonly string[]
   return [...new Set(requested)];
 }
 
-async function readHeader(db: Database, file: string): Promise<string[]> {
-  const sql = "DESCRIBE SELECT * FROM read_csv($1, header = true, all_varchar = true)";
-  try {
-    return (await db.query(sql, [file])).map((row) => String(row.column_name));
-  } catch (error) {
-    throw contextError({
-      where: file,
-      what: "DuckDB could not read the file as a CSV with a header row",
-      hint: "Expected a date column and one column per ticker",
-      cause: error,
-    });
-  }
-}
-
 /** The first (row, column) whose text does not cast to DATE (date column) or DOUBLE (ticker columns). */
 async function findBadCell(
   db: Database,
   file: string,
+  select: string,
   dateColumn: string,
   tickers: readonly string[],
 ): Promise<{ where: string; what: string; expected: string; found: string } | undefined> {
@@ -180,8 +174,8 @@ async function findBadCell(
     columns
       .map((c, i) => `${quoteIdent(c)} AS raw${i}, TRY_CAST(${quoteIdent(c)} AS ${i === 0 ? "DATE" : "DOUBLE"}) IS NULL AS bad${i}`)
       .join(", ") +
-    " FROM read_csv($1, header = true, all_varchar = true)";
-  const { columns: cols, rowCount } = await db.queryColumns(sql, [file], { floatNulls: "null" }).catch((e) => {
+    ` FROM (${select})`;
+  const { columns: cols, rowCount } = await db.queryColumns(sql, undefined, { floatNulls: "null" }).catch((e) => {
     throw queryError(sql, e);
   });
   for (let r = 0; r < rowCount; r++) {
@@ -204,10 +198,3 @@ async function findBadCell(
   return undefined;
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function quoteString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
