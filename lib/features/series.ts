@@ -13,6 +13,30 @@ export function toF64(x: Series, where: string, name = "values"): Float64Array {
   return Float64Array.from(x as ArrayLike<number>);
 }
 
+/**
+ * Checks a caller-provided output array (`opts.out`): a Float64Array with the length of `values` that shares no
+ * memory with it (the kernels read values behind the one they write, so writing in place would corrupt them).
+ * Returns it, or undefined when none was given.
+ */
+export function checkOut(out: unknown, values: Float64Array, where: string): Float64Array | undefined {
+  if (out === undefined) return undefined;
+  if (!(out instanceof Float64Array)) {
+    const found = out === null ? "null" : typeof out === "object" ? (out as object).constructor?.name ?? "an object" : typeof out;
+    throw contextError({ where, what: "options.out must be a Float64Array", found });
+  }
+  if (out.length !== values.length) {
+    throw contextError({ where, what: "options.out has the wrong length", expected: `${values.length} (the length of values)`, found: String(out.length) });
+  }
+  if (out.buffer === values.buffer && out.length > 0) {
+    const a = out.byteOffset;
+    const b = values.byteOffset;
+    if (a < b + values.byteLength && b < a + out.byteLength) {
+      throw contextError({ where, what: "options.out shares memory with values", expected: "a separate array", hint: "Computing in place is not supported" });
+    }
+  }
+  return out;
+}
+
 /** Checks that every series has the length of the first; returns that length. */
 export function sameLength(where: string, series: Record<string, ArrayLike<number>>): number {
   const entries = Object.entries(series);

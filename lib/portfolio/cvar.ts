@@ -5,7 +5,9 @@
  *
  *     CVaR_beta(w) = min_alpha  alpha + 1 / ((1 - beta) T) * sum_t max(-r_t'w - alpha, 0)
  *
- * solved as a linear programme with HiGHS (variables w, alpha, u_t >= 0, u_t >= -r_t'w - alpha).
+ * solved as a linear programme with HiGHS (variables w, alpha, u_t >= 0, u_t >= -r_t'w - alpha); with
+ * `addL2Regularisation(gamma)` the objective gains gamma * ||w||^2 (pypfopt `objective_functions.L2_reg`) and it is
+ * a QP (HiGHS QP). `efficientRisk` maximises mu'w (minus the L2 term) subject to CVaR <= target.
  */
 import { contextError } from "../util/errors.js";
 import { toRecord, type PriceInput } from "./inputs.js";
@@ -23,6 +25,7 @@ export class EfficientCVaR {
   readonly beta: number;
   weights: Float64Array | null = null;
   private readonly s: Scenarios;
+  private l2Gamma = 0;
 
   /**
    * @param expectedReturns annualised `{ ticker: mu }` (or null for minCvar only)
@@ -33,6 +36,13 @@ export class EfficientCVaR {
     if (!(this.beta > 0 && this.beta < 1)) throw contextError({ where: "EfficientCVaR", what: "beta must be in (0, 1)", found: String(this.beta) });
     this.s = scenarios(expectedReturns, returns, opts, "EfficientCVaR");
     this.tickers = this.s.tickers;
+  }
+
+  /** Adds gamma * ||w||^2 to every objective (pypfopt `objective_functions.L2_reg`, default gamma 1). Cumulative. */
+  addL2Regularisation(gamma = 1): this {
+    if (!(gamma >= 0)) throw contextError({ where: "EfficientCVaR.addL2Regularisation", what: "gamma must be non-negative", found: String(gamma) });
+    this.l2Gamma += gamma;
+    return this;
   }
 
   /** Minimum-CVaR portfolio (sum w = 1, bounds). */
@@ -87,7 +97,8 @@ export class EfficientCVaR {
       rows.push({ index: [n, ...Array.from({ length: T }, (_, t) => n + 1 + t)], value: [1, ...Array(T).fill(c)] });
       rl.push(-Infinity), ru.push(extra.value);
     }
-    const { x } = await solveHighs({ numCols: N, colCost: cost, colLower: lower, colUpper: upper, rows, rowLower: rl, rowUpper: ru }, "EfficientCVaR");
+    const hessianDiagonal = this.l2Gamma > 0 ? Float64Array.from({ length: N }, (_, k) => (k < n ? 2 * this.l2Gamma : 0)) : undefined;
+    const { x } = await solveHighs({ numCols: N, colCost: cost, colLower: lower, colUpper: upper, rows, rowLower: rl, rowUpper: ru, hessianDiagonal }, "EfficientCVaR");
     this.weights = x.slice(0, n);
     return toRecord(this.tickers, this.weights);
   }

@@ -6,7 +6,9 @@
  * - `integerProgramme`: minimise sum_i |w_i V - x_i p_i| + leftover, x integer >= 0, cost <= V (HiGHS MIP).
  * - Negative weights (shorts): the long and short books are allocated separately, the short book with
  *   `shortRatio * V` (default the sum of |short weights|), as PyPortfolioOpt does; short share counts are negative.
- * Weights are normalised within each book. Zero-share positions are dropped from the result.
+ * Weights are normalised within each book (each book sorted by descending |weight|, as PyPortfolioOpt re-sorts its
+ * sub-allocations). Zero-share positions are dropped from the result. `allocationRmse` is PyPortfolioOpt's
+ * `_allocation_rmse_error`.
  */
 import type { ColumnTable } from "arquero";
 import { contextError } from "../util/errors.js";
@@ -59,7 +61,7 @@ export class DiscreteAllocation {
   /** Integer programme (HiGHS MIP) minimising the money-weighted deviation plus leftover. */
   async integerProgramme(opts: { reinvest?: boolean } = {}): Promise<AllocationResult> {
     const longs = this.weights.filter(([, w]) => w > 0);
-    const shorts = this.weights.filter(([, w]) => w < 0).map(([t, w]) => [t, -w] as [string, number]);
+    const shorts = this.weights.filter(([, w]) => w < 0).map(([t, w]) => [t, -w] as [string, number]).sort((a, b) => b[1] - a[1]);
     if (shorts.length === 0) return this.mipBook(normalise(longs), this.totalValue);
     const shortValue = this.totalValue * (this.shortRatio ?? shorts.reduce((a, [, w]) => a + w, 0));
     const s = await this.mipBook(normalise(shorts), shortValue);
@@ -68,9 +70,25 @@ export class DiscreteAllocation {
     return { allocation: { ...l.allocation, ...s.allocation }, leftover: l.leftover + s.leftover };
   }
 
+  /**
+   * Root-mean-square difference between the target weights and the weights the allocation realises, each position's
+   * value num * price divided by the net value sum(num * price) (shorts count negative), over every ticker given
+   * (pypfopt `DiscreteAllocation._allocation_rmse_error`).
+   */
+  allocationRmse(allocation: Readonly<Record<string, number>>): number {
+    let value = 0;
+    for (const [t, k] of Object.entries(allocation)) value += k * this.prices[t]!;
+    let sse = 0;
+    for (const [t, w] of this.weights) {
+      const realised = t in allocation ? (allocation[t]! * this.prices[t]!) / value : 0;
+      sse += (w - realised) ** 2;
+    }
+    return Math.sqrt(sse / this.weights.length);
+  }
+
   private split(book: (w: [string, number][], value: number) => AllocationResult, reinvest: boolean): AllocationResult {
     const longs = this.weights.filter(([, w]) => w > 0);
-    const shorts = this.weights.filter(([, w]) => w < 0).map(([t, w]) => [t, -w] as [string, number]);
+    const shorts = this.weights.filter(([, w]) => w < 0).map(([t, w]) => [t, -w] as [string, number]).sort((a, b) => b[1] - a[1]);
     if (shorts.length === 0) return book(normalise(longs), this.totalValue);
     const shortValue = this.totalValue * (this.shortRatio ?? shorts.reduce((a, [, w]) => a + w, 0));
     const s = book(normalise(shorts), shortValue);

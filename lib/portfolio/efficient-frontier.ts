@@ -255,9 +255,20 @@ export class EfficientFrontier {
     const b = [1, 0];
     const G: SparseRow[] = [];
     const h: number[] = [];
+    const lower = new Float64Array(N).fill(-Infinity);
+    const upper = new Float64Array(N).fill(Infinity);
+    lower[n] = 0;
+    // Bounds scale with kappa: l_i kappa <= y_i <= u_i kappa. A zero bound is a plain bound on y_i; when every lower
+    // bound is >= 0, y >= 0 and sum y = kappa give y_i <= kappa, so an upper bound u_i >= 1 can never bind and is
+    // left out (same optimum, far fewer inequality rows for the long-only case).
+    const longOnly = this.lower.every((l) => l >= 0);
     for (let i = 0; i < n; i++) {
-      if (Number.isFinite(this.upper[i]!)) G.push({ index: [i, n], value: [1, -this.upper[i]!] }), h.push(0);
-      if (Number.isFinite(this.lower[i]!)) G.push({ index: [i, n], value: [-1, this.lower[i]!] }), h.push(0);
+      const u = this.upper[i]!;
+      const l = this.lower[i]!;
+      if (u === 0) upper[i] = 0;
+      else if (Number.isFinite(u) && !(longOnly && u >= 1)) G.push({ index: [i, n], value: [1, -u] }), h.push(0);
+      if (l === 0) lower[i] = 0;
+      else if (Number.isFinite(l)) G.push({ index: [i, n], value: [-1, l] }), h.push(0);
     }
     for (const c of this.constraints) {
       const row = denseRow(c.a);
@@ -266,9 +277,7 @@ export class EfficientFrontier {
       else if (c.op === "<=") G.push(withK), h.push(0);
       else G.push({ index: withK.index, value: withK.value.map((v) => -v) }), h.push(0);
     }
-    const lower = new Float64Array(N).fill(-Infinity);
-    lower[n] = 0;
-    const problem: QpProblem = { n: N, P, A, b, G, h, lower };
+    const problem: QpProblem = { n: N, P, A, b, G, h, lower, upper };
     this.lastSolve = { problem, solution: null as unknown as QpSolution };
     const solution = solveQp(problem);
     const kappa = solution.x[n]!;

@@ -76,7 +76,9 @@ export async function solveHighs(m: HighsModel, where: string): Promise<{ x: Flo
     ...(integrality ? { integrality } : {}),
   };
   return highs.withModel(data as Parameters<Highs["createModel"]>[0] & object, (model: ReturnType<Highs["createModel"]>) => {
-    model.options.set({ output_flag: false });
+    // MIPs are solved to proven optimality (HiGHS stops at a 1e-4 relative gap by default, which can leave a
+    // share off the optimum in a discrete allocation).
+    model.options.set(integrality ? { output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0 } : { output_flag: false });
     model.run();
     const status = model.getModelStatus();
     if (status !== highs.constants.modelStatus.optimal) {

@@ -3,10 +3,12 @@
  * with PyPortfolioOpt's `HRPOpt` semantics (v1.5):
  *
  * - From returns: correlation and covariance are pandas `corr()` / `cov()` (pairwise complete, daily, not
- *   annualised). From a covariance matrix: correlation = cov_to_corr rounded to 6 decimals.
- * - Distance d_ij = sqrt(clip((1 - rho_ij) / 2, 0, 1)); agglomerative clustering like scipy's `linkage` on the
- *   condensed distances (single, complete, average or ward), merges sorted by height (stable) and labelled so the
- *   smaller cluster id comes first; leaves ordered by scipy's `to_tree(...).pre_order()`.
+ *   annualised; each pair's correlation uses that pair's own means and standard deviations over the rows where both
+ *   returns exist). From a covariance matrix: correlation = cov_to_corr rounded to 6 decimals.
+ * - Distance d_ij = sqrt(clip((1 - rho_ij) / 2, 0, 1)), clustered like scipy's `linkage` on the condensed distances
+ *   (`ssd.squareform(dist, checks=False)`), not de Prado's original, which clusters the rows of the distance matrix
+ *   with Euclidean distance; see `linkage` for scipy's algorithms and tie-breaking. Leaves ordered by scipy's
+ *   `to_tree(Z).pre_order()` (the quasi-diagonal order).
  * - Recursive bisection of the ordered list (halves by position, not by tree), each side weighted by
  *   alpha = 1 - var1 / (var1 + var2) with inverse-variance cluster variances.
  * - `portfolioPerformance` (from returns): mu = mean * frequency, cov * frequency, risk-free 0 by default.
@@ -14,7 +16,7 @@
 import { contextError } from "../util/errors.js";
 import { returnColumns } from "./expected-returns.js";
 import { toCovariance, type CovarianceMatrix, type PlotlyFigure, type PriceInput } from "./inputs.js";
-import { pairwiseCov } from "./risk-models.js";
+import { pairwiseCov, pairwiseCovCorr } from "./risk-models.js";
 import { portfolioPerformance, type Performance } from "./efficient-frontier.js";
 
 export type LinkageMethod = "single" | "complete" | "average" | "ward";
@@ -23,81 +25,133 @@ export type LinkageMethod = "single" | "complete" | "average" | "ward";
 export type Linkage = [number, number, number, number][];
 
 /**
- * Agglomerative clustering of a condensed distance matrix `D` (row-major n x n, symmetric, zero diagonal), like
- * scipy.cluster.hierarchy.linkage: Lance-Williams updates (ward uses scipy's formula on the distances).
+ * Agglomerative clustering of a distance matrix `D` (row-major n x n, symmetric, zero diagonal) exactly like
+ * scipy.cluster.hierarchy.linkage on the condensed form of D (scipy >= 1.0), ties included:
+ *
+ * - "single" runs scipy's `mst_single_linkage` (Prim's minimum spanning tree from point 0, the first strictly
+ *   smaller candidate wins); "complete", "average" and "ward" run scipy's `nn_chain` (nearest-neighbour chain that
+ *   prefers the previous chain element, merging slot x into slot y > x) with the Lance-Williams updates of
+ *   scipy's `_hierarchy_distance_update.pxi` (ward on the distances, not squared distances).
+ * - The merges are then stably sorted by height and relabelled with union-find, so cluster n + k is row k and each
+ *   row lists the smaller cluster id first.
  */
 export function linkage(D: Float64Array, n: number, method: LinkageMethod): Linkage {
   if (!["single", "complete", "average", "ward"].includes(method)) throw contextError({ where: "linkage", what: "unknown linkage method", expected: "'single', 'complete', 'average' or 'ward'", found: JSON.stringify(method) });
-  const d = Float64Array.from(D);
-  const size = new Float64Array(n).fill(1);
-  const active = new Uint8Array(n).fill(1);
-  const id = Int32Array.from({ length: n }, (_, i) => i); // scipy cluster id currently at slot i
-  const merges: [number, number, number, number][] = [];
-  // Nearest-neighbour chain (valid for these reducible methods); merges are sorted afterwards.
-  const chain: number[] = [];
+  if (!(Number.isInteger(n) && n >= 1) || D.length !== n * n) throw contextError({ where: "linkage", what: "D must be an n x n row-major matrix", expected: `${n} x ${n} = ${n * n} entries`, found: String(D.length) });
+  for (let k = 0; k < D.length; k++) {
+    if (!(D[k]! >= 0 && D[k]! < Infinity)) throw contextError({ where: "linkage", what: `distance D[${Math.floor(k / n)}][${k % n}] is not a finite non-negative number`, found: String(D[k]) });
+  }
+  const raw = method === "single" ? mstSingleLinkage(D, n) : nnChain(D, n, method);
+  // scipy: np.argsort(Z[:, 2], kind="mergesort") (stable), then label().
+  const order = raw.map((_, i) => i).sort((i, j) => raw[i]![2] - raw[j]![2] || i - j);
+  return labelMerges(order.map((i) => raw[i]!), n);
+}
+
+/** scipy `mst_single_linkage`: rows [x, y, height] in the order Prim's algorithm adds edges (points, not clusters). */
+function mstSingleLinkage(D: Float64Array, n: number): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  const merged = new Uint8Array(n);
+  const best = new Float64Array(n).fill(Infinity);
+  let x = 0;
   for (let k = 0; k < n - 1; k++) {
-    if (chain.length === 0) {
-      for (let i = 0; i < n; i++) if (active[i]) { chain.push(i); break; }
+    let currentMin = Infinity;
+    let y = 0;
+    merged[x] = 1;
+    const row = x * n;
+    for (let i = 0; i < n; i++) {
+      if (merged[i]) continue;
+      const d = D[row + i]!;
+      if (best[i]! > d) best[i] = d;
+      if (best[i]! < currentMin) (y = i), (currentMin = best[i]!);
+    }
+    out.push([x, y, currentMin]);
+    x = y;
+  }
+  return out;
+}
+
+/** scipy `nn_chain`: rows [x, y, height] (x < y are slots: point ids standing for their current clusters). */
+function nnChain(D0: Float64Array, n: number, method: Exclude<LinkageMethod, "single">): [number, number, number][] {
+  const D = Float64Array.from(D0);
+  const size = new Float64Array(n).fill(1);
+  const chain = new Int32Array(n);
+  let len = 0;
+  const out: [number, number, number][] = [];
+  for (let k = 0; k < n - 1; k++) {
+    if (len === 0) {
+      len = 1;
+      for (let i = 0; i < n; i++) {
+        if (size[i]! > 0) {
+          chain[0] = i;
+          break;
+        }
+      }
     }
     let x = 0;
     let y = 0;
+    let currentMin = Infinity;
     for (;;) {
-      x = chain[chain.length - 1]!;
-      let best = Infinity;
-      let by = -1;
-      if (chain.length > 1) {
-        by = chain[chain.length - 2]!;
-        best = d[x * n + by]!;
-      }
+      x = chain[len - 1]!;
+      if (len > 1) {
+        y = chain[len - 2]!;
+        currentMin = D[x * n + y]!;
+      } else currentMin = Infinity;
+      const row = x * n;
       for (let i = 0; i < n; i++) {
-        if (!active[i] || i === x) continue;
-        const v = d[x * n + i]!;
-        if (v < best) (best = v), (by = i);
+        if (size[i] === 0 || i === x) continue;
+        const d = D[row + i]!;
+        if (d < currentMin) (currentMin = d), (y = i);
       }
-      y = by;
-      if (chain.length > 1 && y === chain[chain.length - 2]) break;
-      chain.push(y);
+      if (len > 1 && y === chain[len - 2]) break;
+      chain[len++] = y;
     }
-    chain.pop();
-    chain.pop();
-    const dist = d[x * n + y]!;
-    const [a, b] = x < y ? [x, y] : [y, x];
-    merges.push([id[a]!, id[b]!, dist, size[a]! + size[b]!]);
-    // Merge b into a (slot a holds the new cluster).
-    const na = size[a]!;
-    const nb = size[b]!;
+    len -= 2;
+    if (x > y) [x, y] = [y, x];
+    const nx = size[x]!;
+    const ny = size[y]!;
+    out.push([x, y, currentMin]);
+    size[x] = 0;
+    size[y] = nx + ny;
     for (let i = 0; i < n; i++) {
-      if (!active[i] || i === a || i === b) continue;
-      const dai = d[a * n + i]!;
-      const dbi = d[b * n + i]!;
+      const ni = size[i]!;
+      if (ni === 0 || i === y) continue;
+      const dxi = D[i * n + x]!;
+      const dyi = D[i * n + y]!;
       let v: number;
-      if (method === "single") v = Math.min(dai, dbi);
-      else if (method === "complete") v = Math.max(dai, dbi);
-      else if (method === "average") v = (na * dai + nb * dbi) / (na + nb);
+      if (method === "complete") v = Math.max(dxi, dyi);
+      else if (method === "average") v = (nx * dxi + ny * dyi) / (nx + ny);
       else {
-        const ni = size[i]!;
-        const t = 1 / (na + nb + ni);
-        v = Math.sqrt((na + ni) * t * dai * dai + (nb + ni) * t * dbi * dbi - ni * t * dist * dist);
+        const t = 1 / (nx + ny + ni);
+        v = Math.sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * currentMin * currentMin);
       }
-      d[a * n + i] = d[i * n + a] = v;
+      D[i * n + y] = D[y * n + i] = v;
     }
-    active[b] = 0;
-    size[a] = na + nb;
-    id[a] = -1 - k; // provisional label, relabelled below
-  }
-  // scipy: stable sort by height, then relabel with union-find so new clusters are n, n+1, ... in sorted order.
-  const order = merges.map((_, i) => i).sort((i, j) => merges[i]![2] - merges[j]![2] || i - j);
-  // Provisional ids: leaves 0..n-1, merge k -> -1-k. Map each merge's children through the relabelling.
-  const newId = new Map<number, number>();
-  const out: Linkage = [];
-  order.forEach((k, pos) => newId.set(-1 - k, n + pos));
-  for (const k of order) {
-    const [p, q, h, s] = merges[k]!;
-    const a = p < 0 ? newId.get(p)! : p;
-    const b = q < 0 ? newId.get(q)! : q;
-    out.push([Math.min(a, b), Math.max(a, b), h, s]);
   }
   return out;
+}
+
+/** scipy `label`: union-find relabelling of sorted merges of points into cluster ids n, n+1, ... with sizes. */
+function labelMerges(rows: [number, number, number][], n: number): Linkage {
+  const parent = Int32Array.from({ length: 2 * n - 1 }, (_, i) => i);
+  const size = new Float64Array(2 * n - 1).fill(1);
+  const find = (x: number): number => {
+    let root = x;
+    while (parent[root] !== root) root = parent[root]!;
+    while (parent[x] !== root) {
+      const next = parent[x]!;
+      parent[x] = root;
+      x = next;
+    }
+    return root;
+  };
+  return rows.map(([x, y, h], k) => {
+    const rx = find(x);
+    const ry = find(y);
+    const label = n + k;
+    parent[rx] = parent[ry] = label;
+    size[label] = size[rx]! + size[ry]!;
+    return [Math.min(rx, ry), Math.max(rx, ry), h, size[label]!] as [number, number, number, number];
+  });
 }
 
 /** Leaf order of scipy's `to_tree(Z).pre_order()`: left (smaller id) subtree first. */
@@ -163,20 +217,29 @@ function hrpCore(corr: Float64Array, cov: Float64Array, tickers: string[], metho
   return { weights, linkage: Z, order: order.map((i) => tickers[i]!), tickers };
 }
 
-/** HRP from prices or returns (pairwise-complete daily correlation and covariance). Weights keyed by ticker, sorted. */
+/**
+ * HRP from prices or returns: pandas `returns.cov()` and `returns.corr()`, both pairwise complete (a pair's
+ * correlation uses that pair's own standard deviations over their common rows). Weights keyed by ticker, sorted.
+ */
 export function hrp(prices: PriceInput, opts: HrpOptions = {}): HrpResult {
   const r = returnColumns(prices, { returnsData: opts.returnsData }, "hrp");
-  const n = r.tickers.length;
-  const cov = pairwiseCov(r);
-  const corr = Float64Array.from(cov, (v, k) => v / Math.sqrt(cov[Math.floor(k / n) * (n + 1)]! * cov[(k % n) * (n + 1)]!));
+  const { cov, corr } = pairwiseCovCorr(r);
   return hrpCore(corr, cov, r.tickers, opts.linkageMethod ?? "single");
 }
 
-/** HRP from a covariance matrix (correlation rounded to 6 decimals, as PyPortfolioOpt). */
+/** HRP from a covariance matrix (correlation rounded to 6 decimals half to even, as PyPortfolioOpt's `.round(6)`). */
 export function hrpFromCovariance(cov: CovarianceMatrix, opts: { linkageMethod?: LinkageMethod } = {}): HrpResult {
   const { S, n, tickers } = toCovariance(cov, "hrpFromCovariance");
-  const corr = Float64Array.from(S, (v, k) => Math.round((v / Math.sqrt(S[Math.floor(k / n) * (n + 1)]! * S[(k % n) * (n + 1)]!)) * 1e6) / 1e6);
+  const corr = Float64Array.from(S, (v, k) => roundHalfEven6(v / Math.sqrt(S[Math.floor(k / n) * (n + 1)]! * S[(k % n) * (n + 1)]!)));
   return hrpCore(corr, S, tickers, opts.linkageMethod ?? "single");
+}
+
+/** numpy's round(x, 6): rint(x * 1e6) / 1e6, ties to even. */
+function roundHalfEven6(x: number): number {
+  const y = x * 1e6;
+  let r = Math.round(y);
+  if (r - y === 0.5 && r % 2 !== 0) r -= 1;
+  return r / 1e6;
 }
 
 /**

@@ -192,10 +192,13 @@ describe("HRP on the bundled prices", () => {
       expect(Object.values(weights).every((w) => w > 0)).toBe(true);
     }
   });
-  it("differs from PyPortfolioOpt's weights_hrp.csv by at most 0.03 (known gap, see the report)", () => {
+  it("reproduces PyPortfolioOpt's weights_hrp.csv (single linkage, pairwise-complete pandas corr) to 1e-9", () => {
     const lines = readFileSync(datasetPath("pypfopt_weights_hrp.csv"), "utf8").trim().split("\n").slice(1);
     const { weights } = hrp(prices);
-    const diff = Math.max(...lines.map((l) => Math.abs(Number(l.split(",")[1]) - weights[l.split(",")[0]!]!)));
-    expect(diff).toBeLessThan(0.03);
+    expect(lines.length).toBe(20);
+    for (const l of lines) {
+      const [t, v] = l.split(",");
+      expect(Math.abs(Number(v) - weights[t!]!)).toBeLessThan(1e-9);
+    }
   });
 });

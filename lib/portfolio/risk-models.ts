@@ -52,6 +52,89 @@ export function pairwiseCov(r: Columns): Float64Array {
   return S;
 }
 
+/**
+ * Pairwise-complete covariance (ddof 1) and correlation of the columns, like pandas `DataFrame.cov()` and
+ * `DataFrame.corr()`: each pair uses only the rows where both values are present, with that pair's own means and,
+ * for the correlation, that pair's own standard deviations. So corr_ij is not cov_ij / sqrt(cov_ii cov_jj) when the
+ * two columns start on different dates. Not annualised. A pair with fewer than 2 common rows gives NaN.
+ */
+export function pairwiseCovCorr(r: Columns): { cov: Float64Array; corr: Float64Array } {
+  const n = r.tickers.length;
+  const T = r.length;
+  const cov = new Float64Array(n * n);
+  const corr = new Float64Array(n * n);
+  const cols = r.columns;
+  // Columns without gaps are centred once; for a pair of them the pair's sums of squares are the columns' own, so
+  // each pair is one dot product over all rows.
+  const centred: (Float64Array | null)[] = [];
+  const ss = new Float64Array(n);
+  cols.forEach((c, i) => {
+    let s = 0;
+    for (let t = 0; t < T; t++) s += c[t]!;
+    if (Number.isNaN(s)) return void centred.push(null);
+    const m = s / T;
+    const x = new Float64Array(T);
+    let q = 0;
+    for (let t = 0; t < T; t++) {
+      const v = c[t]! - m;
+      x[t] = v;
+      q += v * v;
+    }
+    ss[i] = q;
+    centred.push(x);
+  });
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sxy = 0;
+      let sxx = 0;
+      let syy = 0;
+      let k = 0;
+      const a = centred[i];
+      const b = centred[j];
+      if (a && b) {
+        let s0 = 0;
+        let s1 = 0;
+        let t = 0;
+        for (; t + 1 < T; t += 2) {
+          s0 += a[t]! * b[t]!;
+          s1 += a[t + 1]! * b[t + 1]!;
+        }
+        if (t < T) s0 += a[t]! * b[t]!;
+        sxy = s0 + s1;
+        sxx = ss[i]!;
+        syy = ss[j]!;
+        k = T;
+      } else {
+        const x0 = cols[i]!;
+        const y0 = cols[j]!;
+        let sx = 0;
+        let sy = 0;
+        for (let t = 0; t < T; t++) {
+          const x = x0[t]!;
+          const y = y0[t]!;
+          if (Number.isNaN(x) || Number.isNaN(y)) continue;
+          k++;
+          sx += x;
+          sy += y;
+        }
+        const mx = sx / k;
+        const my = sy / k;
+        for (let t = 0; t < T; t++) {
+          const x = x0[t]! - mx;
+          const y = y0[t]! - my;
+          if (Number.isNaN(x) || Number.isNaN(y)) continue;
+          sxy += x * y;
+          sxx += x * x;
+          syy += y * y;
+        }
+      }
+      cov[i * n + j] = cov[j * n + i] = k < 2 ? NaN : sxy / (k - 1);
+      corr[i * n + j] = corr[j * n + i] = k < 2 || !(sxx * syy > 0) ? NaN : i === j ? 1 : sxy / Math.sqrt(sxx * syy);
+    }
+  }
+  return { cov, corr };
+}
+
 /** Annualised sample covariance of returns (pypfopt `sample_cov`): pandas `returns.cov() * frequency`. */
 export function sampleCov(prices: PriceInput, opts: RiskModelOptions = {}): CovarianceMatrix {
   const { r, frequency, fixMethod } = prepare(prices, opts, "sampleCov");

@@ -13,6 +13,8 @@ namespace omniquant::features {
 // smoothing, alpha = 1/window). RSI = 100 - 100 / (1 + avgGain / avgLoss); 100 when avgLoss == 0, 0 when
 // avgGain == 0 (and avgLoss > 0). Warm-up: the first `window` outputs are NaN (window changes need window + 1
 // values). This is technicalindicators' RSI without its rounding to 2 decimals.
+// Vectorised and threaded like ema (moving_average.hpp): the steady stretches compute Wilder's averages with the
+// scan kernels of scan.hpp and RSI as 100 avgGain / (avgGain + avgLoss), equal to the above up to rounding.
 void rsi(const double* x, std::size_t n, std::size_t window, double* out) noexcept;
 
 // ATR (Wilder 1978): true range TR_i = max(H_i - L_i, |H_i - C_{i-1}|, |L_i - C_{i-1}|) for i >= 1 (bar 0 has

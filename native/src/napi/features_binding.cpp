@@ -10,6 +10,7 @@
 #include "features/momentum.hpp"
 #include "features/moving_average.hpp"
 #include "features/rolling_stats.hpp"
+#include "features/scan.hpp"
 #include "features/volatility.hpp"
 #include "napi/args.hpp"
 
@@ -63,21 +64,50 @@ double number_arg(const Napi::CallbackInfo& info, std::size_t index, const char*
   return v.As<Napi::Number>().DoubleValue();
 }
 
-// featuresSma(x, window) -> Float64Array
+// The output of a one-series kernel: argument `index` undefined -> a fresh Float64Array of n values (its pages
+// advised huge: faulting 4 KiB pages in costs more than an EMA); otherwise a Float64Array of exactly n values that
+// shares no memory with the input (the kernels read values behind the one they write).
+Napi::Float64Array output(const Napi::CallbackInfo& info, std::size_t index, const char* fn,
+                          const Napi::Float64Array& input) {
+  const std::size_t n = input.ElementLength();
+  const Napi::Value v = info[index];
+  if (v.IsUndefined()) {
+    auto out = Napi::Float64Array::New(info.Env(), n);
+    if (n > 0) f::advise_huge_pages(out.Data(), n * sizeof(double));
+    return out;
+  }
+  const std::string where = std::string(fn) + ": out";
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(info.Env(), where + " must be a Float64Array, found " + describe(v) + ".");
+  }
+  auto out = v.As<Napi::Float64Array>();
+  if (out.ElementLength() != n) {
+    throw Napi::RangeError::New(info.Env(), where + " must have the length of values (" + std::to_string(n) +
+                                                "), found length " + std::to_string(out.ElementLength()) + ".");
+  }
+  const double* p = out.Data();
+  const double* q = input.Data();
+  if (n > 0 && p < q + n && q < p + n) {
+    throw Napi::RangeError::New(info.Env(), where + " must not share memory with values, found an overlap.");
+  }
+  return out;
+}
+
+// featuresSma(x, window, out?) -> Float64Array (out when given)
 Napi::Value Sma(const Napi::CallbackInfo& info) {
   const auto x = series(info, 0, "sma", "values");
   const std::size_t w = count_arg(info, 1, "sma", "window", 1);
-  auto out = Napi::Float64Array::New(info.Env(), x.ElementLength());
+  auto out = output(info, 2, "sma", x);
   f::sma(x.Data(), x.ElementLength(), w, out.Data());
   return out;
 }
 
-// featuresEma(x, window, alpha) -> Float64Array
+// featuresEma(x, window, alpha, out?) -> Float64Array (out when given)
 Napi::Value Ema(const Napi::CallbackInfo& info) {
   const auto x = series(info, 0, "ema", "values");
   const std::size_t w = count_arg(info, 1, "ema", "window", 1);
   const double alpha = number_arg(info, 2, "ema", "alpha");
-  auto out = Napi::Float64Array::New(info.Env(), x.ElementLength());
+  auto out = output(info, 3, "ema", x);
   f::ema(x.Data(), x.ElementLength(), w, alpha, out.Data());
   return out;
 }
@@ -91,11 +121,11 @@ Napi::Value Wma(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// featuresRsi(x, window) -> Float64Array
+// featuresRsi(x, window, out?) -> Float64Array (out when given)
 Napi::Value Rsi(const Napi::CallbackInfo& info) {
   const auto x = series(info, 0, "rsi", "values");
   const std::size_t w = count_arg(info, 1, "rsi", "window", 1);
-  auto out = Napi::Float64Array::New(info.Env(), x.ElementLength());
+  auto out = output(info, 2, "rsi", x);
   f::rsi(x.Data(), x.ElementLength(), w, out.Data());
   return out;
 }
@@ -183,6 +213,41 @@ Napi::Value RollingVolatility(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// featuresKernels(simd?, threads?) -> { simd, simdSupported, threads }: the SIMD level and thread limit of the
+// SMA/EMA/RSI kernels (features/scan.hpp), optionally changed first (simd: "avx512" | "avx2" | "scalar", at most
+// the supported level; threads: >= 1, or 0 for the default). For tests and benchmarks.
+Napi::Value Kernels(const Napi::CallbackInfo& info) {
+  const char* fn = "featuresKernels";
+  if (!info[0].IsUndefined()) {
+    if (!info[0].IsString()) {
+      throw Napi::TypeError::New(info.Env(), std::string(fn) + ": simd must be a string, found " + describe(info[0]) + ".");
+    }
+    const std::string name = info[0].As<Napi::String>().Utf8Value();
+    f::Simd level;
+    if (name == "avx512") {
+      level = f::Simd::kAvx512;
+    } else if (name == "avx2") {
+      level = f::Simd::kAvx2;
+    } else if (name == "scalar") {
+      level = f::Simd::kScalar;
+    } else {
+      throw Napi::RangeError::New(info.Env(), std::string(fn) + ": unknown simd level '" + name +
+                                                  "', expected avx512, avx2 or scalar.");
+    }
+    if (!f::set_simd(level)) {
+      throw Napi::RangeError::New(info.Env(), std::string(fn) + ": simd level '" + name +
+                                                  "' is not supported by this CPU, which supports up to '" +
+                                                  f::simd_name(f::simd_supported()) + "'.");
+    }
+  }
+  if (!info[1].IsUndefined()) f::set_max_threads(count_arg(info, 1, fn, "threads", 0));
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("simd", f::simd_name(f::simd_active()));
+  result.Set("simdSupported", f::simd_name(f::simd_supported()));
+  result.Set("threads", static_cast<double>(f::max_threads()));
+  return result;
+}
+
 }  // namespace
 
 void InitFeatures(Napi::Env env, Napi::Object exports) {
@@ -190,6 +255,7 @@ void InitFeatures(Napi::Env env, Napi::Object exports) {
   exports.Set("featuresEma", Napi::Function::New(env, Ema, "featuresEma"));
   exports.Set("featuresWma", Napi::Function::New(env, Wma, "featuresWma"));
   exports.Set("featuresRsi", Napi::Function::New(env, Rsi, "featuresRsi"));
+  exports.Set("featuresKernels", Napi::Function::New(env, Kernels, "featuresKernels"));
   exports.Set("featuresAtr", Napi::Function::New(env, Atr, "featuresAtr"));
   exports.Set("featuresRollingZscore", Napi::Function::New(env, RollingZscore, "featuresRollingZscore"));
   exports.Set("featuresRollingCorrBeta", Napi::Function::New(env, RollingCorrBeta, "featuresRollingCorrBeta"));
