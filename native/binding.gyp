@@ -20,7 +20,15 @@
         "src/features/momentum.cpp",
         "src/features/rolling_stats.cpp",
         "src/features/volatility.cpp",
-        "src/napi/features_binding.cpp"
+        "src/features/scan.cpp",
+        "src/napi/features_binding.cpp",
+        "src/bars/ma_sweep.cpp",
+        "src/napi/bars_binding.cpp",
+        "src/portfolio/qp.cpp",
+        "src/napi/portfolio_binding.cpp",
+        "src/replay/exchange.cpp",
+        "src/replay/replay.cpp",
+        "src/napi/replay_binding.cpp"
       ],
       # node-addon-api's headers are included directly (not through its gyp targets, whose generated makefiles
       # would land in native/node_modules/). C++ exceptions on: a thrown Napi::Error becomes the JS exception and,

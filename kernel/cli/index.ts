@@ -9,6 +9,8 @@ import { registerRun } from "./run.js";
 import { registerSchedule } from "./schedule.js";
 import { registerServe } from "./serve.js";
 import { registerItch } from "./itch.js";
+import { registerData } from "./data.js";
+import { registerSweep } from "./sweep.js";
 
 function version(): string {
   try {
@@ -30,6 +32,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerSchedule(program, ctx);
   registerServe(program, ctx);
   registerItch(program, ctx);
+  registerData(program, ctx);
+  registerSweep(program, ctx);
   return program;
 }
 

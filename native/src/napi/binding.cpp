@@ -14,9 +14,12 @@
 #include <string>
 #include <utility>
 
+#include "napi/bars_binding.hpp"
 #include "napi/book_binding.hpp"
 #include "napi/features_binding.hpp"
 #include "napi/itch_binding.hpp"
+#include "napi/replay_binding.hpp"
+#include "napi/portfolio_binding.hpp"
 #include "stats/rolling.hpp"
 
 namespace {
@@ -96,6 +99,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   omq::InitItch(env, exports);
   omq::InitBook(env, exports);
   omq::InitFeatures(env, exports);
+  omq::InitBars(env, exports);
+  omq::InitReplay(env, exports);
+  omq::InitPortfolio(env, exports);
   exports.Set("rollingMeanStd", Napi::Function::New(env, RollingMeanStd, "rollingMeanStd"));
   exports.Set("version", Napi::String::New(env, kVersion));
 #if defined(__clang__)
