@@ -43,3 +43,4 @@ export { quoteAroundMid, type QuoteAroundMidParams } from "./replay/quote-around
 export { Op, ResponseKind, RejectReason, RunStatus, REJECT_REASON_TEXT } from "./replay/codes.js";
 export { BacktestContext, type BacktestContextOptions } from "../trading/adapters/backtest/context.js";
 export * from "./bars/index.js";
+export { walkForward, type WalkForwardOptions, type WalkForwardResult, type Optimiser, type TrainingPrices, type RebalanceInfo } from "./walk-forward.js";

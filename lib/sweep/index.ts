@@ -4,3 +4,4 @@ export { sweep, sweepHeatmap, type SweepOptions, type SweepResult, type SweepRow
 export { runOnLocalPool } from "./local-pool.js";
 export { runDistributed, startSweepWorker, redisConnection, DEFAULT_QUEUE, type WorkerHandle } from "./distributed.js";
 export { readSweepConfig, type SweepConfig } from "./config.js";
+export { evaluate as smaCrossover } from "./targets/sma-crossover.js";
