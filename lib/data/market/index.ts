@@ -26,3 +26,4 @@ export { ReferenceBook, type RestingOrder } from "./reference-book.js";
 export { decimalScale, parseUnits, significantDecimals, type DecimalScale } from "./decimal.js";
 export { zonedMidnightNs } from "./zoned-time.js";
 export type { Progress, ProgressCallback } from "./lines.js";
+export { itchToEvents, type ItchEvents, type ItchEventsOptions } from "./itch-events.js";
