@@ -237,7 +237,7 @@ export class ReferenceReplay {
     for (let i = start; i < this.rows.length; i++) idx.push(i);
     // Stable sort by exchange time within the chunk (Array.prototype.sort is stable).
     idx.sort((a, b) => (this.rows[a]!.exch < this.rows[b]!.exch ? -1 : this.rows[a]!.exch > this.rows[b]!.exch ? 1 : 0));
-    this.exchOrder.push(...idx);
+    for (const k of idx) this.exchOrder.push(k); // not push(...idx): a 600k-row chunk overflows the call stack
     if (this.now === undefined && idx.length > 0) {
       const e = this.rows[idx[0]!]!.exch;
       const l = this.rows[start]!.local;
