@@ -26,6 +26,7 @@ import type { ItchProgress } from "../../itch/decode-itch.js";
 import { contextError } from "../../util/errors.js";
 import { EventsBuilder } from "./builder.js";
 import { EventKind, type InstrumentSpec, type MarketEvents } from "./events.js";
+import { filterEvents } from "./slice-events.js";
 import { zonedMidnightNs } from "./zoned-time.js";
 
 export interface ItchEventsOptions {
@@ -124,23 +125,8 @@ export async function itchToEvents(input: ItchInput, opts: ItchEventsOptions): P
   const instruments: InstrumentSpec[] = symbols.map((s) => ({ symbol: s, tickSize: 0.0001, lotSize: 1, venue: "NASDAQ" }));
 
   // Keep the rows of the chosen instruments (the builder already filtered by symbol; this drops rows of stocks
-  // that appear before their directory entry, which a valid file does not have).
-  let w = 0;
-  for (let r = 0; r < b.length; r++) {
-    const inst = index.get(b.instrument[r]!);
-    if (inst === undefined) continue;
-    if (w !== r) {
-      b.exchTs[w] = b.exchTs[r]!;
-      b.localTs[w] = b.localTs[r]!;
-      b.kind[w] = b.kind[r]!;
-      b.side[w] = b.side[r]!;
-      b.price[w] = b.price[r]!;
-      b.qty[w] = b.qty[r]!;
-      b.orderId[w] = b.orderId[r]!;
-    }
-    b.instrument[w] = inst;
-    w++;
-  }
-  b.length = w;
-  return { events: b.finish(instruments), anomalies: books.anomalies, notices: books.notices };
+  // that appear before their directory entry, which a valid file does not have), then number them.
+  const events = filterEvents(b.finish(instruments), (r, ev) => index.has(ev.instrument[r]!));
+  for (let r = 0; r < events.instrument.length; r++) events.instrument[r] = index.get(events.instrument[r]!)!;
+  return { events, anomalies: books.anomalies, notices: books.notices };
 }
