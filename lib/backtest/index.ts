@@ -9,7 +9,7 @@
  *   await bt.monteCarlo(strategy, params, { seeds: 20 }) -> { runs, pnl }
  * Bars: runBarBacktest, vectorBacktest, maCrossoverSweep (./bars).
  */
-export { Backtest, untilEnd, type BacktestConfig, type MonteCarloOptions, type MonteCarloResult, type RunOptions } from "./replay/backtest.js";
+export { Backtest, dataWarnings, untilEnd, type BacktestConfig, type MonteCarloOptions, type MonteCarloResult, type RunOptions } from "./replay/backtest.js";
 export type { BacktestResult, BacktestSummary, InventoryStats } from "./replay/results.js";
 export {
   constantLatency,

@@ -1,7 +1,7 @@
 // The Backtest facade and the StrategyContext adapter: determinism by seed, Monte Carlo, results tables and
 // summary, order states as the strategy sees them, step mode, chunked and repeated sources, progress.
 import { describe, expect, it } from "vitest";
-import { Backtest } from "./backtest.js";
+import { Backtest, dataWarnings } from "./backtest.js";
 import { constantLatency, logProbQueue, makerTaker, normalLatency, powerProbQueue, riskAverseQueue } from "./models.js";
 import { quoteAroundMid } from "./quote-around-mid.js";
 import { repeatedEvents } from "./source.js";
@@ -157,5 +157,33 @@ describe("the StrategyContext adapter", () => {
     // Rows at t=0 are consumed before the strategy starts; then one wake each for the 3 later rows, the accept
     // (t=200) and the fill (t=1100); the call after the last event (t=3000) resolves false.
     expect(wakes).toBe(3 + 2);
+  });
+});
+
+describe("data warnings", () => {
+  it("flags rows the strategy would see before the venue produced them, and only those", async () => {
+    const early = marketEvents([
+      { exchTs: 0, localTs: 0, kind: "DEPTH_SNAPSHOT", side: 1, price: 100, qty: 5 },
+      { exchTs: 0, localTs: 0, kind: "DEPTH_SNAPSHOT", side: -1, price: 101, qty: 5 },
+      { exchTs: 2_000_000, localTs: 500_000, kind: "TRADE", side: -1, price: 100, qty: 1 },
+      { exchTs: 3_000_000, localTs: 3_100_000, kind: "TRADE", side: 1, price: 101, qty: 1 },
+    ]);
+    expect(dataWarnings(early)).toEqual([
+      "1 of 4 rows reach the strategy before the venue produced them (localTs < exchTs, by up to 1.500 ms): the strategy sees those events early and fills against them look ahead. Correct the receive clock first (e.g. loadBinanceCapture(file, { correctLocalTs: true }), or correctLocalTs(events)).",
+    ]);
+    const warn = console.warn;
+    const printed: string[] = [];
+    console.warn = (m: string) => printed.push(m);
+    try {
+      const bt = Backtest.builder().data(early).build();
+      const r = await bt.run(async (ctx) => void (await ctx.elapse(10_000_000n)), {});
+      await bt.run(async () => {}, {});
+      expect(r.warnings).toEqual(dataWarnings(early));
+      expect(printed.length).toBe(1); // once per Backtest, not per run
+    } finally {
+      console.warn = warn;
+    }
+    expect(dataWarnings(ev)).toEqual([]);
+    expect((await Backtest.builder().data(ev).build().run(quoteAroundMid, params)).warnings).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@
  * Defaults: constant zero latency, the risk-averse queue, no fees, partial fills, seed 1, equity sampled every
  * second of market time, trade prints recorded for the strategy, no initial capital.
  */
-import type { InstrumentSpec } from "../../data/market/events.js";
+import type { InstrumentSpec, MarketEvents } from "../../data/market/events.js";
 import type { Strategy } from "../../trading/ports/index.js";
 import { BacktestContext } from "../../trading/adapters/backtest/context.js";
 import { contextError } from "../../util/errors.js";
@@ -217,8 +217,13 @@ export class Backtest {
 
   private readonly chunks: () => Iterator<EventChunk>;
 
+  /** Data warnings found when the data is in memory (see `dataWarnings`), reported with every result. */
+  readonly warnings: readonly string[];
+  private warned = false;
+
   constructor(readonly config: BacktestConfig) {
     this.chunks = chunkFactory(config.source, config.chunkRows);
+    this.warnings = isMarketEvents(config.source) ? dataWarnings(config.source) : [];
   }
 
   /** A fresh native engine with this configuration (the data is not appended). */
@@ -262,7 +267,7 @@ export class Backtest {
     await strategy(ctx, params);
     const wallMs = performance.now() - t0;
     opts.progress?.(engine.rowsLocal, c.totalEvents);
-    return buildResult({
+    const result = buildResult({
       recorder,
       instruments: c.instruments,
       totals: engine.totals(),
@@ -273,6 +278,12 @@ export class Backtest {
       events: engine.rowsLocal,
       wallMs,
     });
+    result.warnings.push(...this.warnings);
+    if (this.warnings.length > 0 && !this.warned) {
+      this.warned = true;
+      for (const w of this.warnings) console.warn(`omniquant/backtest: ${w}`);
+    }
+    return result;
   }
 
   /**
@@ -333,3 +344,25 @@ export async function untilEnd(ctx: { elapse(ns: bigint): Promise<boolean> }, st
   while (await ctx.elapse(stepNs)) await onWake();
 }
 
+
+/**
+ * What in the data would make a backtest see the future: rows whose local (receive) time is before their
+ * exchange time, i.e. a negative feed latency, usually a capture whose receive clock runs behind the venue's.
+ */
+export function dataWarnings(ev: MarketEvents): string[] {
+  let rows = 0;
+  let worst = 0n;
+  for (let i = 0; i < ev.kind.length; i++) {
+    const d = ev.localTs[i]! - ev.exchTs[i]!;
+    if (d < 0n) {
+      rows++;
+      if (d < worst) worst = d;
+    }
+  }
+  if (rows === 0) return [];
+  return [
+    `${rows.toLocaleString("en-US")} of ${ev.kind.length.toLocaleString("en-US")} rows reach the strategy before the venue produced them ` +
+      `(localTs < exchTs, by up to ${(Number(-worst) / 1e6).toFixed(3)} ms): the strategy sees those events early and fills against them look ahead. ` +
+      `Correct the receive clock first (e.g. loadBinanceCapture(file, { correctLocalTs: true }), or correctLocalTs(events)).`,
+  ];
+}

@@ -79,6 +79,8 @@ export interface BacktestResult {
   totals: { exchange: NativeAccount[]; local: NativeAccount[] };
   /** Local time at the end of the run (ns). */
   endTs: bigint;
+  /** Problems with the data that make the result less trustworthy (e.g. rows seen before the venue sent them). */
+  warnings: string[];
 }
 
 const NS_PER_YEAR = 365.25 * 86400 * 1e9;
@@ -320,7 +322,7 @@ export function buildResult(args: {
     wallMs: args.wallMs,
     eventsPerSecond: args.wallMs > 0 ? args.events / (args.wallMs / 1000) : NaN,
   };
-  return { fills, orders, equity, log, summary, totals, endTs: args.endTs };
+  return { fills, orders, equity, log, summary, totals, endTs: args.endTs, warnings: [] };
 }
 
 function lastRowOf(r: Recorder, instrument: number): number {
