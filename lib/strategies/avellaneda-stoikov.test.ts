@@ -33,12 +33,15 @@ describe("avellanedaStoikovQuote (A-S 2008, eqs. 29-30)", () => {
         (gamma, kappa, sigma, tau, q) => {
           const a = avellanedaStoikovQuote({ mid: 500, q, gamma, kappa, sigma, tau });
           const b = avellanedaStoikovQuote({ mid: 500, q: q + 1, gamma, kappa, sigma, tau });
-          // One more unit of inventory lowers both quotes by gamma sigma^2 tau; the spread is positive.
-          expect(a.reservation - b.reservation).toBeCloseTo(gamma * sigma * sigma * tau, 6);
+          // One more unit of inventory lowers both quotes by gamma sigma^2 tau; the spread is positive. Tolerances
+          // are relative to the magnitudes subtracted (quotes reach ~1e7 ticks here: an ulp there is ~1e-9).
+          const scale = Math.max(1, Math.abs(a.reservation), Math.abs(b.reservation), a.spread);
+          expect(Math.abs(a.reservation - b.reservation - gamma * sigma * sigma * tau)).toBeLessThanOrEqual(1e-13 * scale);
           expect(a.spread).toBeGreaterThan(0);
-          expect(a.ask - a.bid).toBeCloseTo(a.spread, 9);
+          expect(Math.abs(a.ask - a.bid - a.spread)).toBeLessThanOrEqual(1e-13 * scale);
         },
       ),
+      { numRuns: 5_000 },
     );
   });
 
