@@ -187,3 +187,43 @@ describe("data warnings", () => {
     expect((await Backtest.builder().data(ev).build().run(quoteAroundMid, params)).warnings).toEqual([]);
   });
 });
+
+describe("mark-out", () => {
+  it("is the mid at the first sample 1 s after a maker fill against the fill price (a hand-worked fall)", async () => {
+    const S = 1_000_000_000;
+    const rows = marketEvents([
+      { ts: 0, kind: "DEPTH_SNAPSHOT", side: 1, price: 99, qty: 5 },
+      { ts: 0, kind: "DEPTH_SNAPSHOT", side: -1, price: 101, qty: 5 },
+      { ts: 1_000, kind: "TRADE", side: -1, price: 100, qty: 1 }, // a seller takes our bid at 100 (mid 100)
+      { ts: S / 2, kind: "DEPTH", side: 1, price: 99, qty: 0 },
+      { ts: S / 2, kind: "DEPTH", side: 1, price: 96, qty: 5 },
+      { ts: S / 2, kind: "DEPTH", side: -1, price: 101, qty: 0 },
+      { ts: S / 2, kind: "DEPTH", side: -1, price: 98, qty: 5 }, // mid 97 from 0.5 s on
+      { ts: 2.5 * S, kind: "TRADE", side: -1, price: 96, qty: 1 },
+    ]);
+    const bt = Backtest.builder().data(rows).build();
+    const r = await bt.run(async (ctx) => {
+      ctx.execution.submit({ side: 1, price: 100, qty: 1, tif: "GTX" });
+      while (await ctx.elapse(500_000_000n));
+    }, {});
+    expect(r.summary.makerFills).toBe(1);
+    expect(r.summary.spreadCapturedTicks).toBe(0); // bought at the mid
+    // First sample at or after 1 s + 1,000 ns is the one at 2 s: mid 97, bought at 100: -3 ticks.
+    expect(r.summary.markout1sTicks).toBe(-3);
+    expect(r.summary.markout1sBps).toBeCloseTo((-3 / 97) * 1e4, 10);
+    // Sampling off: the only sample is the final state (2.5 s, mid 97), still at least 1 s after the fill.
+    const finalOnly = await Backtest.builder().data(rows).sampleEvery(0).build().run(async (ctx) => {
+      ctx.execution.submit({ side: 1, price: 100, qty: 1, tif: "GTX" });
+      while (await ctx.elapse(500_000_000n));
+    }, {});
+    expect(finalOnly.equity.numRows()).toBe(1);
+    expect(finalOnly.summary.markout1sTicks).toBe(-3);
+    // A run that ends within 1 s of its only fill has no mark-out.
+    const short = await Backtest.builder().data(rows).build().run(async (ctx) => {
+      ctx.execution.submit({ side: 1, price: 100, qty: 1, tif: "GTX" });
+      await ctx.elapse(600_000_000n);
+    }, {});
+    expect(short.summary.makerFills).toBe(1);
+    expect(short.summary.markout1sTicks).toBeNaN();
+  });
+});

@@ -14,7 +14,10 @@
  * - Max drawdown is in currency (largest fall of PnL from a running peak that starts at 0), and as a fraction of
  *   the equity peak when an initial capital is given.
  * - Fill ratio: lots filled / lots sent in new orders. Spread captured: over maker fills, the mean of
- *   side x (venue mid at the fill - price), weighted by quantity, in ticks and in basis points of the mid.
+ *   side x (venue mid at the fill - price), weighted by quantity, in ticks and in basis points of the mid. A sweep
+ *   that takes a far quote counts against the mid before the sweep, so read it with the mark-out: over the same
+ *   fills, side x (mid 1 s after the fill - price), the mid taken at the first equity sample at least 1 s after
+ *   the fill's venue time (NaN without samples); negative = the market went on moving through our price.
  * - Inventory statistics are over the equity samples (equally spaced in time, so time-weighted).
  */
 import { table, type ColumnTable } from "arquero";
@@ -61,6 +64,9 @@ export interface BacktestSummary {
   /** Quantity-weighted side x (mid - price) over maker fills, ticks; NaN without maker fills. */
   spreadCapturedTicks: number;
   spreadCapturedBps: number;
+  /** Quantity-weighted side x (mid >= 1 s after the fill - price) over maker fills, ticks and bps (see above). */
+  markout1sTicks: number;
+  markout1sBps: number;
   inventory: InventoryStats[];
   periodsPerYear: number;
   /** Market events replayed (local rows). */
@@ -268,6 +274,31 @@ export function buildResult(args: {
     capQ += q;
   }
 
+  // Mark-out 1 s after each maker fill, from the equity samples (sorted by time).
+  let moT = 0;
+  let moB = 0;
+  let moQ = 0;
+  const horizon = 1_000_000_000n;
+  for (let k = 0; k < r.fTs.length; k++) {
+    if (!r.fMaker[k]) continue;
+    const t = r.fExchTs[k]! + horizon;
+    let lo = 0;
+    let hi = r.sTs.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (r.sTs[m]! < t) lo = m + 1;
+      else hi = m;
+    }
+    while (lo < r.sTs.length && (r.sInstrument[lo] !== r.fInstrument[k] || Number.isNaN(r.sMid[lo]!))) lo++;
+    if (lo >= r.sTs.length) continue;
+    const later = r.sMid[lo]!;
+    const q = r.fQty[k]!;
+    const d = r.fSide[k]! * (later - r.fPrice[k]!);
+    moT += d * q;
+    moB += (d / later) * 1e4 * q;
+    moQ += q;
+  }
+
   const inventory: InventoryStats[] = [];
   for (let i = 0; i < nInst; i++) {
     let n = 0;
@@ -316,6 +347,8 @@ export function buildResult(args: {
     fillRatio: r.submittedQty > 0 ? filledQty / r.submittedQty : NaN,
     spreadCapturedTicks: capQ > 0 ? capT / capQ : NaN,
     spreadCapturedBps: capQ > 0 ? capB / capQ : NaN,
+    markout1sTicks: moQ > 0 ? moT / moQ : NaN,
+    markout1sBps: moQ > 0 ? moB / moQ : NaN,
     inventory,
     periodsPerYear: ppy,
     events: args.events,
