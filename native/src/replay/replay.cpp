@@ -416,8 +416,7 @@ int Engine::run(int64_t until, bool step, Outputs& out) {
       if (sampling && !ended_ && started_) {
         if (!write_sample(out, now_)) return status::kOutputFull;
         // Sampling resumes after the clock (orders sent after the end must not back-fill the idle gap).
-        const int64_t s = cfg_.sample_ns;
-        if (next_sample_ <= now_) next_sample_ = (now_ >= 0 ? now_ / s : -((-now_ + s - 1) / s)) * s + s;
+        if (next_sample_ <= now_) next_sample_ = next_sample_after(now_);
       }
       ended_ = true;
       return status::kEnd;
@@ -425,11 +424,7 @@ int Engine::run(int64_t until, bool step, Outputs& out) {
     ended_ = false;
     if (!started_) {
       started_ = true;
-      if (sampling) {
-        const int64_t s = cfg_.sample_ns;
-        const int64_t q = tmin >= 0 ? tmin / s : -((-tmin + s - 1) / s);
-        next_sample_ = (q + 1) * s;
-      }
+      if (sampling) next_sample_ = next_sample_after(tmin);
     }
     if (sampling && next_sample_ <= until && next_sample_ < tmin) {
       if (!write_sample(out, next_sample_)) return status::kOutputFull;

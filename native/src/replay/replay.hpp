@@ -159,6 +159,12 @@ class Engine {
   void apply_local(const Row& r, Outputs& out);
   bool write_sample(Outputs& out, int64_t t);
   void push_response(Response r, int64_t earliest);
+  // The first multiple of sample_ns (epoch-aligned) after t; sample_ns > 0.
+  int64_t next_sample_after(int64_t t) const {
+    const int64_t s = cfg_.sample_ns;
+    const int64_t q = t >= 0 ? t / s : -((-t + s - 1) / s);  // floor(t / s)
+    return (q + 1) * s;
+  }
 
   EngineConfig cfg_;
   LatencyModel latency_;
