@@ -17,6 +17,7 @@
  */
 import { EventKind, type MarketEvents } from "../data/market/events.js";
 import { ReferenceBook } from "../data/market/reference-book.js";
+import { ols, ones } from "../stats/ols.js";
 import { contextError } from "../util/errors.js";
 
 export interface ArrivalIntensityOptions {
@@ -119,19 +120,21 @@ export function fitArrivalIntensity(events: MarketEvents, opts: ArrivalIntensity
   const seconds = (windows * Number(windowNs)) / 1e9;
   const lambda = Float64Array.from(reached, (r) => r / (2 * seconds));
   // Least squares of ln lambda on delta over the depths with arrivals.
-  let sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, m = 0;
+  const xs: number[] = [];
+  const ys: number[] = [];
   for (let k = 0; k < nD; k++) {
-    if (!(lambda[k]! > 0)) continue;
-    const x = depths[k]!;
-    const y = Math.log(lambda[k]!);
-    sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y; m++;
+    if (lambda[k]! > 0) {
+      xs.push(depths[k]!);
+      ys.push(Math.log(lambda[k]!));
+    }
   }
+  const m = xs.length;
   if (m < 2) throw contextError({ where: "fitArrivalIntensity", what: `trades reached only ${m} of the depths`, expected: "at least 2 depths with arrivals", hint: "Use longer windows or more data" });
-  const vx = sxx - (sx * sx) / m;
-  const cxy = sxy - (sx * sy) / m;
-  const vy = syy - (sy * sy) / m;
-  const slope = cxy / vx;
-  const intercept = (sy - slope * sx) / m;
+  const fit = ols([ones(m), Float64Array.from(xs)], Float64Array.from(ys), "fitArrivalIntensity");
+  const intercept = fit.params[0]!;
+  const slope = fit.params[1]!;
+  const mean = ys.reduce((acc, v) => acc + v, 0) / m;
+  const sst = ys.reduce((acc, v) => acc + (v - mean) ** 2, 0);
   return {
     kappa: -slope,
     A: Math.exp(intercept),
@@ -139,6 +142,6 @@ export function fitArrivalIntensity(events: MarketEvents, opts: ArrivalIntensity
     lambda,
     windows,
     trades,
-    r2: vy > 0 ? (cxy * cxy) / (vx * vy) : 1,
+    r2: sst > 0 ? 1 - fit.ssr / sst : 1,
   };
 }

@@ -26,6 +26,7 @@
  * request is still in flight is left alone until its response arrives.
  */
 import type { OrderState, Strategy, StrategyContext } from "../trading/ports/index.js";
+import { checkKeys } from "../stats/input.js";
 import { contextError } from "../util/errors.js";
 
 export interface AvellanedaStoikovParams {
@@ -85,8 +86,7 @@ export function avellanedaStoikovQuote(x: AsQuoteInput): AsQuote {
 
 /** Validated parameters with defaults filled in. */
 export function avellanedaStoikovConfig(p: AvellanedaStoikovParams): Readonly<Required<Omit<AvellanedaStoikovParams, "sigma" | "cycleNs">> & Pick<AvellanedaStoikovParams, "sigma" | "cycleNs">> {
-  const known = new Set(["gamma", "kappa", "sigma", "sigmaHalfLifeNs", "warmupNs", "horizonNs", "cycleNs", "qty", "maxPosition", "requoteTicks", "stepNs", "minHalfSpread", "instrument"]);
-  for (const k of Object.keys(p)) if (!known.has(k)) throw contextError({ where: "avellanedaStoikov params", what: `unknown key '${k}'`, expected: [...known].join(", ") });
+  checkKeys(p, ["gamma", "kappa", "sigma", "sigmaHalfLifeNs", "warmupNs", "horizonNs", "cycleNs", "qty", "maxPosition", "requoteTicks", "stepNs", "minHalfSpread", "instrument"], "avellanedaStoikov params");
   const pos = (name: string, v: number | undefined) => {
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw contextError({ where: "avellanedaStoikov params", what: `${name} is ${v}`, expected: "a positive finite number" });
   };
