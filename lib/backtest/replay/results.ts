@@ -256,31 +256,26 @@ export function buildResult(args: {
     if (peak - e > maxDd) maxDd = peak - e;
   }
 
+  // Over maker fills, quantity-weighted side x (reference mid - price) in ticks and bps: against the venue mid at
+  // the fill (spread captured) and against the mid at the first equity sample >= 1 s after it (mark-out).
+  const captured = { ticks: 0, bps: 0, qty: 0 };
+  const markout = { ticks: 0, bps: 0, qty: 0 };
+  const addEdge = (acc: typeof captured, k: number, mid: number) => {
+    const q = r.fQty[k]!;
+    const d = r.fSide[k]! * (mid - r.fPrice[k]!);
+    acc.ticks += d * q;
+    acc.bps += (d / mid) * 1e4 * q;
+    acc.qty += q;
+  };
+  const horizon = 1_000_000_000n;
   let makerFills = 0;
-  let capT = 0;
-  let capB = 0;
-  let capQ = 0;
   let filledQty = 0;
   for (let k = 0; k < r.fTs.length; k++) {
     filledQty += r.fQty[k]!;
     if (!r.fMaker[k]) continue;
     makerFills++;
-    const mid = r.fMid[k]!;
-    if (Number.isNaN(mid)) continue;
-    const q = r.fQty[k]!;
-    const d = r.fSide[k]! * (mid - r.fPrice[k]!);
-    capT += d * q;
-    capB += (d / mid) * 1e4 * q;
-    capQ += q;
-  }
-
-  // Mark-out 1 s after each maker fill, from the equity samples (sorted by time).
-  let moT = 0;
-  let moB = 0;
-  let moQ = 0;
-  const horizon = 1_000_000_000n;
-  for (let k = 0; k < r.fTs.length; k++) {
-    if (!r.fMaker[k]) continue;
+    if (!Number.isNaN(r.fMid[k]!)) addEdge(captured, k, r.fMid[k]!);
+    // Samples are in time order: binary search for the first at or after the horizon, then that instrument's.
     const t = r.fExchTs[k]! + horizon;
     let lo = 0;
     let hi = r.sTs.length;
@@ -290,13 +285,7 @@ export function buildResult(args: {
       else hi = m;
     }
     while (lo < r.sTs.length && (r.sInstrument[lo] !== r.fInstrument[k] || Number.isNaN(r.sMid[lo]!))) lo++;
-    if (lo >= r.sTs.length) continue;
-    const later = r.sMid[lo]!;
-    const q = r.fQty[k]!;
-    const d = r.fSide[k]! * (later - r.fPrice[k]!);
-    moT += d * q;
-    moB += (d / later) * 1e4 * q;
-    moQ += q;
+    if (lo < r.sTs.length) addEdge(markout, k, r.sMid[lo]!);
   }
 
   const inventory: InventoryStats[] = [];
@@ -345,10 +334,10 @@ export function buildResult(args: {
     takerFills: r.fTs.length - makerFills,
     orders: r.newOrders,
     fillRatio: r.submittedQty > 0 ? filledQty / r.submittedQty : NaN,
-    spreadCapturedTicks: capQ > 0 ? capT / capQ : NaN,
-    spreadCapturedBps: capQ > 0 ? capB / capQ : NaN,
-    markout1sTicks: moQ > 0 ? moT / moQ : NaN,
-    markout1sBps: moQ > 0 ? moB / moQ : NaN,
+    spreadCapturedTicks: captured.qty > 0 ? captured.ticks / captured.qty : NaN,
+    spreadCapturedBps: captured.qty > 0 ? captured.bps / captured.qty : NaN,
+    markout1sTicks: markout.qty > 0 ? markout.ticks / markout.qty : NaN,
+    markout1sBps: markout.qty > 0 ? markout.bps / markout.qty : NaN,
     inventory,
     periodsPerYear: ppy,
     events: args.events,
