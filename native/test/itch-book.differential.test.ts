@@ -35,10 +35,21 @@ const pick = (few: number, all: number) =>
   fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: few - 1 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: all - 1 }) });
 const ref = pick(10, REFS.length);
 const loc = fc.integer({ min: 1, max: STOCKS.length });
-const price = pick(6, PRICES.length);
+const price = pick(6, PRICES.length).map((i) => PRICES[i]!);
+/**
+ * Prices that move the builder's price window around (native/src/itch/levels.hpp): a busy touch near $50 on the
+ * cent grid, levels anywhere from $0.01 to $200 (far outside the window, above and below it), now and then a
+ * sub-penny price (the grid changes) and the extremes 0 and 2^32 - 1.
+ */
+const widePrice = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: -12, max: 12 }).map((k) => 100 * (5000 + k)) },
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((k) => 100 * k) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 2_000_000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 4_294_967_295) },
+);
 const shares = fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 400 }) }, { weight: 1, arbitrary: fc.constant(0) });
 
-const opArb: fc.Arbitrary<Op> = fc.oneof(
+const opsWith = (price: fc.Arbitrary<number>): fc.Arbitrary<Op> => fc.oneof(
   { weight: 8, arbitrary: fc.record({ t: fc.constantFrom("A" as const, "F" as const), ref, loc, buy: fc.boolean(), shares, price }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constantFrom("E" as const, "X" as const), ref, loc, shares }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("C" as const), ref, loc, shares, printable: fc.boolean(), price }) },
@@ -48,6 +59,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant("Q" as const), loc, shares, price }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("B" as const), loc }) },
 );
+const opArb = opsWith(price);
+const wideOpArb = opsWith(widePrice);
 
 /** The wire messages: the stock directory, then the operations. */
 function messagesOf(ops: Op[]): ItchMessage[] {
@@ -65,13 +78,13 @@ function messagesOf(ops: Op[]): ItchMessage[] {
     switch (o.t) {
       case "A":
       case "F":
-        out.push(m(o.t, o.loc, { orderRef: REFS[o.ref]!, side: o.buy ? "B" : "S", shares: o.shares, stock, price: PRICES[o.price]!, ...(o.t === "F" ? { attribution: "NITE" } : {}) }));
+        out.push(m(o.t, o.loc, { orderRef: REFS[o.ref]!, side: o.buy ? "B" : "S", shares: o.shares, stock, price: o.price, ...(o.t === "F" ? { attribution: "NITE" } : {}) }));
         break;
       case "E":
         out.push(m("E", o.loc, { orderRef: REFS[o.ref]!, executedShares: o.shares, matchNumber: ++match }));
         break;
       case "C":
-        out.push(m("C", o.loc, { orderRef: REFS[o.ref]!, executedShares: o.shares, matchNumber: ++match, printable: o.printable ? "Y" : "N", executionPrice: PRICES[o.price]! }));
+        out.push(m("C", o.loc, { orderRef: REFS[o.ref]!, executedShares: o.shares, matchNumber: ++match, printable: o.printable ? "Y" : "N", executionPrice: o.price }));
         break;
       case "X":
         out.push(m("X", o.loc, { orderRef: REFS[o.ref]!, cancelledShares: o.shares }));
@@ -80,13 +93,13 @@ function messagesOf(ops: Op[]): ItchMessage[] {
         out.push(m("D", o.loc, { orderRef: REFS[o.ref]! }));
         break;
       case "U":
-        out.push(m("U", o.loc, { originalOrderRef: REFS[o.ref]!, newOrderRef: REFS[o.newRef]!, shares: o.shares, price: PRICES[o.price]! }));
+        out.push(m("U", o.loc, { originalOrderRef: REFS[o.ref]!, newOrderRef: REFS[o.newRef]!, shares: o.shares, price: o.price }));
         break;
       case "P":
-        out.push(m("P", o.loc, { orderRef: 0n, side: o.side, shares: o.shares, stock, price: PRICES[o.price]!, matchNumber: ++match }));
+        out.push(m("P", o.loc, { orderRef: 0n, side: o.side, shares: o.shares, stock, price: o.price, matchNumber: ++match }));
         break;
       case "Q":
-        out.push(m("Q", o.loc, { shares: BigInt(o.shares), stock, crossPrice: PRICES[o.price]!, matchNumber: ++match, crossType: "C" }));
+        out.push(m("Q", o.loc, { shares: BigInt(o.shares), stock, crossPrice: o.price, matchNumber: ++match, crossType: "C" }));
         break;
       case "B":
         out.push(m("B", o.loc, { matchNumber: match }));
@@ -151,7 +164,7 @@ class NaiveBooks {
     switch (op.t) {
       case "A":
       case "F": {
-        const o = { locate: op.loc, side: op.buy ? 1 : -1, price: PRICES[op.price]!, shares: op.shares };
+        const o = { locate: op.loc, side: op.buy ? 1 : -1, price: op.price, shares: op.shares };
         // The duplicate leaves the book before the new order's row is written, as the old one's level change.
         this.enter(REFS[op.ref]!, o);
         this.orderRows.push([i, op.loc, c(op.t), REFS[op.ref]!, 0n, o.side, o.shares, o.price, o.shares]);
@@ -170,7 +183,7 @@ class NaiveBooks {
         }
         const left = o.shares - n;
         if (op.t !== "X") {
-          const px = op.t === "C" ? PRICES[op.price]! : o.price;
+          const px = op.t === "C" ? op.price : o.price;
           this.tradeRows.push([i, o.locate, c(op.t), o.side, px, n, r, op.t === "C" && !op.printable ? 0 : 1]);
         }
         this.orderRows.push([i, o.locate, c(op.t), r, 0n, o.side, n, o.price, left]);
@@ -194,16 +207,16 @@ class NaiveBooks {
         if (!o) return;
         this.orders.delete(r);
         this.change(o, -o.shares, -1);
-        const n = { locate: o.locate, side: o.side, price: PRICES[op.price]!, shares: op.shares };
+        const n = { locate: o.locate, side: o.side, price: op.price, shares: op.shares };
         this.enter(REFS[op.newRef]!, n);
         this.orderRows.push([i, o.locate, c("U"), r, REFS[op.newRef]!, o.side, n.shares, n.price, n.shares]);
         return;
       }
       case "P":
-        this.tradeRows.push([i, op.loc, c("P"), op.side === "B" ? 1 : -1, PRICES[op.price]!, op.shares, 0n, 1]);
+        this.tradeRows.push([i, op.loc, c("P"), op.side === "B" ? 1 : -1, op.price, op.shares, 0n, 1]);
         return;
       case "Q":
-        this.tradeRows.push([i, op.loc, c("Q"), 0, PRICES[op.price]!, op.shares, 0n, 1]);
+        this.tradeRows.push([i, op.loc, c("Q"), 0, op.price, op.shares, 0n, 1]);
         return;
       case "B":
         this.anomalies.brokenTrades++;
@@ -307,5 +320,20 @@ describe("ItchBookBuilder against a naive Map-based book (fast-check)", () => {
     const rand = fc.sample(fc.array(opArb, { minLength: 20_000, maxLength: 20_000 }), { numRuns: 1, seed: 7 })[0]!;
     await check(rand, 0, 1 << 16);
     await check(rand, 2, 4093);
+  });
+
+  it("agrees when prices jump far from the touch, leave the cent grid and hit 0 and 2^32 - 1", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(wideOpArb, { minLength: 1, maxLength: 600 }),
+        fc.constantFrom(0, 0, 1, 3, 10),
+        fc.integer({ min: 7, max: 600 }),
+        async (ops, depth, chunkSize) => check(ops, depth, chunkSize),
+      ),
+      { numRuns: 150 },
+    );
+    const rand = fc.sample(fc.array(wideOpArb, { minLength: 20_000, maxLength: 20_000 }), { numRuns: 1, seed: 11 })[0]!;
+    await check(rand, 0, 1 << 16);
+    await check(rand, 5, 4093);
   });
 });

@@ -307,33 +307,28 @@ inline void BookBuilder::emit_l2_gone(std::uint16_t locate, std::int8_t side, st
 
 void BookBuilder::change_level(StockBook& b, std::uint16_t locate, std::int8_t side, std::uint32_t price,
                                std::int64_t shares, std::int32_t orders) {
+  using Did = SideLevels::Did;
   SideLevels& v = side > 0 ? b.bids : b.asks;
-  const std::size_t idx = v.position(price);
+  Level level;
+  const Did did = v.change(price, shares, orders, level);
+  if (!options_.l2 || did == Did::Nothing) return;
   const std::uint32_t depth = options_.levels;
-  const bool emit = options_.l2;
-  if (!v.holds(idx, price)) {
-    if (orders <= 0) return;  // nothing to take from a level that does not exist
-    const Level level{price, static_cast<std::uint32_t>(orders), static_cast<std::uint64_t>(shares)};
-    v.insert(idx, level);
-    if (!emit) return;
-    const std::size_t n = v.size();
-    const std::size_t rank = n - 1 - idx;
-    if (depth == 0 || rank < depth) {
-      emit_l2(locate, side, level);
-      if (depth != 0 && n > depth) emit_l2_gone(locate, side, v.price(n - 1 - depth));
-    }
+  if (depth == 0) {
+    if (did == Did::Removed) emit_l2_gone(locate, side, price);
+    else emit_l2(locate, side, level);
     return;
   }
-  const Level level = v.add(idx, shares, orders);
+  // Only the top `depth` levels are followed: a level entering them pushes the one at rank `depth` out of view,
+  // a level leaving them brings the one now at rank depth - 1 into view.
+  if (v.rank(price) >= depth) return;
   const std::size_t n = v.size();
-  const std::size_t rank = n - 1 - idx;
-  if (level.orders == 0) {
-    v.erase(idx);
-    if (emit && (depth == 0 || rank < depth)) {
-      emit_l2_gone(locate, side, price);
-      if (depth != 0 && n > depth) emit_l2(locate, side, v.at(n - 1 - depth));
-    }
-  } else if (emit && (depth == 0 || rank < depth)) {
+  if (did == Did::Inserted) {
+    emit_l2(locate, side, level);
+    if (n > depth) emit_l2_gone(locate, side, v.kth(depth).price);
+  } else if (did == Did::Removed) {
+    emit_l2_gone(locate, side, price);
+    if (n >= depth) emit_l2(locate, side, v.kth(depth - 1));
+  } else {
     emit_l2(locate, side, level);
   }
 }

@@ -551,12 +551,13 @@ Napi::Value BookDepth(const Napi::CallbackInfo& info) {
     Napi::Uint32Array price = Napi::Uint32Array::New(env, n);
     Napi::Float64Array shares = Napi::Float64Array::New(env, n);
     Napi::Uint32Array orders = Napi::Uint32Array::New(env, n);
-    for (std::size_t i = 0; i < n; i++) {
-      const Level l = v.at(v.size() - 1 - i);
+    std::size_t i = 0;
+    v.for_each_best_first(n, [&](const Level& l) {
       price[i] = l.price;
       shares[i] = static_cast<double>(l.shares);
       orders[i] = l.orders;
-    }
+      i++;
+    });
     o.Set(px, price);
     o.Set(sz, shares);
     o.Set(no, orders);
