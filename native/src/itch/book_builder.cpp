@@ -135,17 +135,17 @@ Order* BookBuilder::lookup(std::uint64_t ref, std::uint8_t type, std::uint16_t l
 
 void BookBuilder::add(const std::uint8_t*, std::uint16_t locate, std::uint64_t ref, std::int8_t side,
                       std::uint32_t shares, std::uint32_t price, std::uint8_t kind, std::uint64_t offset) {
-  if (Order* old = orders_map_.find(ref)) {
+  const auto [o, fresh] = orders_map_.emplace(ref);
+  if (!fresh) {
     // A reference added twice: the later order replaces the earlier one.
     if (anomalies_.duplicate_ref++ == 0) anomalies_.first_duplicate_ref_offset = offset;
-    StockBook& ob = book_of(old->locate);
-    const std::uint16_t old_locate = old->locate;
-    change_level(ob, old_locate, old->side, old->price, -static_cast<std::int64_t>(old->shares), -1);
-    orders_map_.erase(old);
-    check_bbo(ob, old_locate);
+    const Order old = *o;
+    StockBook& ob = book_of(old.locate);
+    change_level(ob, old.locate, old.side, old.price, -static_cast<std::int64_t>(old.shares), -1);
+    check_bbo(ob, old.locate);
   }
+  *o = Order{ref, shares, price, locate, side, 1};
   StockBook& b = book_of(locate);
-  orders_map_.insert(Order{ref, shares, price, locate, side, 1});
   if (options_.orders) emit_order(kind, locate, ref, 0, side, shares, price, shares);
   change_level(b, locate, side, price, shares, 1);
   check_bbo(b, locate);
@@ -232,15 +232,15 @@ void BookBuilder::replace(const std::uint8_t* m, std::uint16_t locate, std::uint
   orders_map_.erase(o);
   StockBook& b = book_of(order.locate);
   change_level(b, order.locate, order.side, order.price, -static_cast<std::int64_t>(order.shares), -1);
-  if (Order* dup = orders_map_.find(new_ref)) {
+  const auto [n, fresh] = orders_map_.emplace(new_ref);
+  if (!fresh) {  // the new reference was live: that order leaves its book
     if (anomalies_.duplicate_ref++ == 0) anomalies_.first_duplicate_ref_offset = offset;
-    const Order d = *dup;
-    orders_map_.erase(dup);
+    const Order d = *n;
     StockBook& db = book_of(d.locate);
     change_level(db, d.locate, d.side, d.price, -static_cast<std::int64_t>(d.shares), -1);
     if (&db != &b) check_bbo(db, d.locate);
   }
-  orders_map_.insert(Order{new_ref, shares, price, order.locate, order.side, 1});
+  *n = Order{new_ref, shares, price, order.locate, order.side, 1};
   if (options_.orders) emit_order('U', order.locate, ref, new_ref, order.side, shares, price, shares);
   change_level(b, order.locate, order.side, price, shares, 1);
   check_bbo(b, order.locate);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace omq::itch {
@@ -57,6 +58,25 @@ class OrderMap {
         return true;
       }
       if (o.ref == order.ref) return false;
+      i = (i + 1) & mask_;
+    }
+  }
+
+  /// The slot of `ref`: {the live order, false} if there is one; otherwise {a new slot holding only `ref`, true},
+  /// for the caller to fill. One probe where find() then insert() would take two. The pointer is valid until the
+  /// next insert, emplace or erase.
+  std::pair<Order*, bool> emplace(std::uint64_t ref) {
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    std::size_t i = slot(ref);
+    for (;;) {
+      Order& o = slots_[i];
+      if (!o.used) {
+        o.ref = ref;
+        o.used = 1;
+        size_++;
+        return {&o, true};
+      }
+      if (o.ref == ref) return {&o, false};
       i = (i + 1) & mask_;
     }
   }
