@@ -8,6 +8,8 @@ import { packageRoot } from "../../lib/util/package-root.js";
 import { encodeMessages, type ItchMessage } from "../../scripts/itch/encode.js";
 import { generateMarket, type ExpectedBooks, type ExpectedLevel } from "../../scripts/itch/market.js";
 import { writeItchFile } from "../../scripts/itch/write-file.js";
+import { TsBook } from "../../scripts/itch/ts-book.js";
+import { TsItchDecoder } from "../../scripts/itch/ts-decoder.js";
 
 const RITCH = path.join(packageRoot(), "datasets", "itch", "ritch_ex20101224.TEST_ITCH_50");
 const tmp = mkdtempSync(path.join(tmpdir(), "omq-itch-book-"));
@@ -183,6 +185,23 @@ describe("buildBooks on RITCH's sample file", () => {
       const locate = r.book.locate(s);
       expect(depthLevels(r, s)).toEqual({ bids: bestFirst(replayed.get(`${locate}:1`), 1), asks: bestFirst(replayed.get(`${locate}:-1`), -1) });
     }
+  });
+
+  it("ends with the same books as the plain TypeScript book (scripts/itch/ts-book.ts) on this real day", async () => {
+    const r = await buildBooks(RITCH, { tables: { orders: false, l2: false, bbo: false, trades: false } });
+    expect(r.anomalies.duplicateOrderRef).toBe(0); // the TypeScript book does not handle a reference added twice
+    const ts = new TsBook();
+    const decoder = new TsItchDecoder((f) => ts.apply(f));
+    decoder.push(readFileSync(RITCH));
+    decoder.end();
+    let levels = 0;
+    for (const s of ["ALC", "BOB", "CHAR"]) {
+      const locate = r.book.locate(s);
+      const native = depthLevels(r, s);
+      expect(native).toEqual({ bids: ts.levels(locate, 1), asks: ts.levels(locate, -1) });
+      levels += native.bids.length + native.asks.length;
+    }
+    expect(levels).toBeGreaterThan(100);
   });
 
   it("reads the gzip file to the same books", async () => {
