@@ -30,8 +30,8 @@
 namespace omq::itch {
 
 struct StockBook {
-  SideLevels bids{true};   // ascending price: best bid last
-  SideLevels asks{false};  // descending price: best ask last
+  SideLevels bids{true};   // best = highest price
+  SideLevels asks{false};  // best = lowest price
   std::uint32_t bbo_bid_price = 0, bbo_ask_price = 0;
   std::uint64_t bbo_bid_shares = 0, bbo_ask_shares = 0;
 };
