@@ -303,37 +303,37 @@ async function check(ops: Op[], depth: number, chunkSize: number): Promise<void>
   }
 }
 
+/** check() on random op sequences of up to `maxLength`, each with a depth limit drawn from `depths`. */
+async function agreesOnRandomFlow(ops: fc.Arbitrary<Op>, maxLength: number, depths: number[]): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(ops, { minLength: 1, maxLength }),
+      fc.constantFrom(...depths),
+      fc.integer({ min: 7, max: 600 }),
+      async (seq, depth, chunkSize) => check(seq, depth, chunkSize),
+    ),
+    { numRuns: 150 },
+  );
+}
+
+/** check() on one long seeded sequence, without and with a depth limit. */
+async function agreesOnLongRun(ops: fc.Arbitrary<Op>, seed: number, depth: number): Promise<void> {
+  const seq = fc.sample(fc.array(ops, { minLength: 20_000, maxLength: 20_000 }), { numRuns: 1, seed })[0]!;
+  await check(seq, 0, 1 << 16);
+  await check(seq, depth, 4093);
+}
+
 describe("ItchBookBuilder against a naive Map-based book (fast-check)", () => {
   it("agrees after every message on random order flow, with and without a depth limit", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(opArb, { minLength: 1, maxLength: 400 }),
-        fc.constantFrom(0, 0, 1, 2, 3),
-        fc.integer({ min: 7, max: 600 }),
-        async (ops, depth, chunkSize) => check(ops, depth, chunkSize),
-      ),
-      { numRuns: 150 },
-    );
+    await agreesOnRandomFlow(opArb, 400, [0, 0, 1, 2, 3]);
   });
 
   it("agrees on a long run over many levels (levels appear and disappear at every rank)", async () => {
-    const rand = fc.sample(fc.array(opArb, { minLength: 20_000, maxLength: 20_000 }), { numRuns: 1, seed: 7 })[0]!;
-    await check(rand, 0, 1 << 16);
-    await check(rand, 2, 4093);
+    await agreesOnLongRun(opArb, 7, 2);
   });
 
   it("agrees when prices jump far from the touch, leave the cent grid and hit 0 and 2^32 - 1", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(wideOpArb, { minLength: 1, maxLength: 600 }),
-        fc.constantFrom(0, 0, 1, 3, 10),
-        fc.integer({ min: 7, max: 600 }),
-        async (ops, depth, chunkSize) => check(ops, depth, chunkSize),
-      ),
-      { numRuns: 150 },
-    );
-    const rand = fc.sample(fc.array(wideOpArb, { minLength: 20_000, maxLength: 20_000 }), { numRuns: 1, seed: 11 })[0]!;
-    await check(rand, 0, 1 << 16);
-    await check(rand, 5, 4093);
+    await agreesOnRandomFlow(wideOpArb, 600, [0, 0, 1, 3, 10]);
+    await agreesOnLongRun(wideOpArb, 11, 5);
   });
 });
