@@ -13,6 +13,7 @@
 // with its declarations hoisted to the global scope (the same transform Node's REPL applies).
 import type * as TS from "typescript";
 import ts from "./typescript.js";
+import { SourceMap } from "node:module";
 import { join, resolve as resolvePath } from "node:path";
 import { packageRoot } from "../../lib/util/package-root.js";
 
@@ -34,6 +35,11 @@ export interface CompiledCell {
   imports: string[];
   /** Names the cell declares at top level, with their declaration kind. */
   declared: Map<string, DeclKind>;
+  /**
+   * Where a position of the script (1-based line and column, as in V8's stack traces) is in the cell's TypeScript
+   * source, or undefined for the script's own scaffolding.
+   */
+  position(line: number, column: number): { line: number; column: number } | undefined;
 }
 
 export type DeclKind = "const" | "let" | "var" | "function" | "class" | "import" | "type" | "enum" | "namespace";
@@ -204,17 +210,21 @@ export class CellCompiler {
   compile(src: string): CompileResult {
     const { diagnostics, declared } = this.check(src, true);
     if (diagnostics.length > 0) return { ok: false, diagnostics };
-    const js = ts.transpileModule(src, {
+    const out = ts.transpileModule(src, {
       compilerOptions: {
         target: ts.ScriptTarget.ES2022,
         module: ts.ModuleKind.ESNext,
         verbatimModuleSyntax: true,
         esModuleInterop: true,
         experimentalDecorators: true,
+        sourceMap: true,
       },
+      fileName: "cell.ts",
       reportDiagnostics: false,
-    }).outputText;
-    const cell = toScript(js, declared);
+    });
+    const js = out.outputText.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, "\n");
+    const map = out.sourceMapText ? new SourceMap(JSON.parse(out.sourceMapText) as ConstructorParameters<typeof SourceMap>[0]) : undefined;
+    const cell = toScript(js, declared, map);
     return { ok: true, cell, version: this.cellCounter + 1 };
   }
 
@@ -308,14 +318,16 @@ function hasExportModifier(st: TS.Statement): boolean {
 }
 
 /** Rewrites a transpiled ES module cell into a script for the kernel's global scope (see the file comment). */
-export function toScript(js: string, declared: Map<string, DeclKind>): CompiledCell {
+export function toScript(js: string, declared: Map<string, DeclKind>, map?: SourceMap): CompiledCell {
   const sf = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const isAsync = containsTopLevelAwait(sf);
   const text = (n: TS.Node): string => js.slice(n.getStart(sf), n.end);
   const stripExport = (n: TS.Node): string => text(n).replace(/^(export\s+default\s+|export\s+)/, "");
+  /** Where stripExport(n)'s text starts in the JavaScript. */
+  const strippedStart = (n: TS.Node): number => n.end - stripExport(n).length;
   const hoisted = new Set<string>();
-  const functions: string[] = [];
-  const body: string[] = [];
+  const functions: Piece[] = [];
+  const body: Piece[] = [];
   const imports: string[] = [];
   let hasResult = false;
   const statements = sf.statements;
@@ -333,8 +345,9 @@ export function toScript(js: string, declared: Map<string, DeclKind>): CompiledC
       imports.push(spec);
       const c = st.importClause;
       const ref = `${RUNTIME}.module(${JSON.stringify(spec)})`;
+      const at = st.getStart(sf);
       if (!c) {
-        body.push(`${ref};`);
+        body.push(piece(`${ref};`, at));
         return;
       }
       if (c.isTypeOnly) return;
@@ -353,39 +366,41 @@ export function toScript(js: string, declared: Map<string, DeclKind>): CompiledC
         const name = p.slice(0, p.indexOf(" ="));
         if (isAsync) {
           hoisted.add(name);
-          body.push(`${p};`);
-        } else body.push(`var ${p};`);
+          body.push(piece(`${p};`, at));
+        } else body.push(piece(`var ${p};`, at));
       }
       return;
     }
     if (ts.isExportDeclaration(st)) return; // `export { a }` / `export * from`: nothing to do in a notebook
     if (ts.isExportAssignment(st)) {
-      body.push(`${text(st.expression)};`);
+      body.push(piece(`${text(st.expression)};`, st.expression.getStart(sf), 0));
       return;
     }
     if (ts.isVariableStatement(st)) {
       const decls = st.declarationList.declarations;
       if (!isAsync) {
-        const list = text(st.declarationList).replace(/^(const|let|var|using|await\s+using)\b/, "var");
-        body.push(`${list};`);
+        const orig = text(st.declarationList);
+        const keyword = /^(const|let|var|using|await\s+using)\b/.exec(orig)?.[0] ?? "";
+        body.push(piece(`${keyword ? "var" : ""}${orig.slice(keyword.length)};`, st.declarationList.getStart(sf) + keyword.length, keyword ? 3 : 0));
         return;
       }
       for (const d of decls) {
         for (const n of bindingNames(d.name, [])) hoisted.add(n);
         if (!d.initializer) {
           if (ts.isIdentifier(d.name) && !(st.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) continue; // `var x;` keeps x
-          for (const n of bindingNames(d.name, [])) body.push(`${n} = undefined;`);
+          for (const n of bindingNames(d.name, [])) body.push(piece(`${n} = undefined;`, d.name.getStart(sf)));
           continue;
         }
         const target = text(d.name);
-        body.push(ts.isIdentifier(d.name) ? `${target} = ${text(d.initializer)};` : `(${target} = ${text(d.initializer)});`);
+        const at = d.name.getStart(sf);
+        body.push(ts.isIdentifier(d.name) ? piece(`${target} = ${text(d.initializer)};`, at, 0) : piece(`(${target} = ${text(d.initializer)});`, at, 1));
       }
       return;
     }
     if (ts.isFunctionDeclaration(st) && st.name) {
-      const src = stripExport(st);
-      if (isAsync) functions.push(src);
-      else body.push(src);
+      const p = piece(stripExport(st), strippedStart(st), 0);
+      if (isAsync) functions.push(p);
+      else body.push(p);
       return;
     }
     if (ts.isClassDeclaration(st) && st.name) {
@@ -393,27 +408,96 @@ export function toScript(js: string, declared: Map<string, DeclKind>): CompiledC
       const src = stripExport(st);
       if (isAsync) {
         hoisted.add(name);
-        body.push(`${name} = ${src};`);
-      } else body.push(`var ${name} = ${src};`);
+        body.push(piece(`${name} = ${src};`, strippedStart(st), name.length + 3));
+      } else body.push(piece(`var ${name} = ${src};`, strippedStart(st), name.length + 7));
       return;
     }
     if (i === lastIndex && ts.isExpressionStatement(st)) {
       hasResult = true;
       const expr = text(st.expression);
-      body.push(isAsync ? `return (${expr}\n);` : `${RESULT_VAR} = (${expr}\n);`);
+      const at = st.expression.getStart(sf);
+      body.push(isAsync ? piece(`return (${expr}\n);`, at, 8) : piece(`${RESULT_VAR} = (${expr}\n);`, at, RESULT_VAR.length + 4));
       return;
     }
-    body.push(hasExportModifier(st) ? stripExport(st) : text(st));
+    body.push(hasExportModifier(st) ? piece(stripExport(st), strippedStart(st), 0) : piece(text(st), st.getStart(sf), 0));
   });
 
-  let script: string;
+  const out = new ScriptWriter();
   if (isAsync) {
-    const decl = hoisted.size > 0 ? `var ${[...hoisted].join(", ")};\n` : "";
-    script = `${decl}${functions.join("\n")}\n(async () => {\n${body.join("\n")}\n})()`;
+    if (hoisted.size > 0) out.line(`var ${[...hoisted].join(", ")};`);
+    for (const f of functions) out.piece(f);
+    out.line("(async () => {");
+    for (const b of body) out.piece(b);
+    out.line("})()");
   } else {
-    script = `${RESULT_VAR} = undefined;\n${body.join("\n")}`;
+    out.line(`${RESULT_VAR} = undefined;`);
+    for (const b of body) out.piece(b);
   }
-  return { script, isAsync, hasResult, imports: [...new Set(imports)], declared };
+  const script = out.text();
+  const position = (line: number, column: number): { line: number; column: number } | undefined => {
+    const at = out.origin(line - 1, column - 1);
+    if (!at) return undefined;
+    // The position in the JavaScript (0-based), then through TypeScript's source map into the cell.
+    const first = sf.getLineAndCharacterOfPosition(at.offset);
+    const jsLine = first.line + at.lineDelta;
+    const jsCol = at.lineDelta === 0 ? first.character : at.column;
+    const e = map?.findEntry(jsLine, jsCol) as { generatedLine?: number; generatedColumn?: number; originalLine?: number; originalColumn?: number } | undefined;
+    if (!e || e.originalLine === undefined) return { line: jsLine + 1, column: jsCol + 1 };
+    const col = e.generatedLine === jsLine ? e.originalColumn! + (jsCol - e.generatedColumn!) : e.originalColumn!;
+    return { line: e.originalLine + 1, column: Math.max(col, 0) + 1 };
+  };
+  return { script, isAsync, hasResult, imports: [...new Set(imports)], declared, position };
+}
+
+/**
+ * A piece of the script: `text`, whose first `prefix` characters are the compiler's own and the rest starts at
+ * offset `from` of the transpiled JavaScript (on its first line; later lines are the JavaScript's, verbatim).
+ * A prefix of Infinity maps the whole first line to `from`.
+ */
+interface Piece {
+  text: string;
+  from: number;
+  prefix: number;
+}
+
+function piece(text: string, from: number, prefix = Infinity): Piece {
+  return { text, from, prefix };
+}
+
+/** Joins pieces into the script, one after another on their own lines, remembering where each came from. */
+class ScriptWriter {
+  private readonly parts: string[] = [];
+  private readonly placed: { line: number; lines: number; p: Piece }[] = [];
+  private lines = 0;
+
+  line(text: string): void {
+    this.parts.push(text);
+    this.lines += text.split("\n").length;
+  }
+
+  piece(p: Piece): void {
+    const n = p.text.split("\n").length;
+    this.placed.push({ line: this.lines, lines: n, p });
+    this.parts.push(p.text);
+    this.lines += n;
+  }
+
+  text(): string {
+    return this.parts.join("\n");
+  }
+
+  /**
+   * Where a 0-based script position comes from: on a piece's first line, the JavaScript offset (`lineDelta` 0);
+   * on its later lines, `lineDelta` lines below the line of the piece's `from`, at the same column.
+   */
+  origin(line: number, column: number): { offset: number; lineDelta: number; column: number } | undefined {
+    const hit = this.placed.find((x) => line >= x.line && line < x.line + x.lines);
+    if (!hit) return undefined;
+    const { p } = hit;
+    const k = line - hit.line;
+    if (k > 0) return { offset: p.from, lineDelta: k, column };
+    return { offset: p.from + (Number.isFinite(p.prefix) ? Math.max(0, column - p.prefix) : 0), lineDelta: 0, column: 0 };
+  }
 }
 
 /** Jupyter's is_complete: "complete", "incomplete" (more input would make it valid) or "invalid". */

@@ -84,6 +84,62 @@ describe("Executor", () => {
     expect(r.status === "error" && [r.ename, r.evalue]).toEqual(["RangeError", "out of range"]);
   });
 
+  describe("runtime errors point at the cell's own TypeScript lines", () => {
+    /** 1-based line and column of the first `marker` in `code` (where V8 reports the error). */
+    const at = (code: string, marker: string) => {
+      const before = code.slice(0, code.indexOf(marker));
+      const lines = before.split("\n");
+      return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+    };
+    /** The marked line of the shown context, its number padding removed. */
+    const marked = (traceback: string[]) => traceback.find((l) => l.startsWith("-->"))?.replace(/^--> +/, "--> ");
+    const errorOf = async (code: string) => {
+      const r = await run(code);
+      if (r.status !== "error") throw new Error("expected an error");
+      return { r, label: `cell[${n}]` };
+    };
+    // Type-only lines vanish from the JavaScript and TypeScript re-indents: the compiled lines and columns differ.
+    const typeLines = ["interface Pt { x: number; y: number }", "type Id = string;", "declare const nothing: unknown;", "", "// a comment"];
+
+    it.each([0, 1, 3, 5])("a throw after %i type-only lines, sync and with top-level await", async (k) => {
+      for (const prelude of ["", "await Promise.resolve();\n"]) {
+        const code = `${typeLines.slice(0, k).join("\n")}${k ? "\n" : ""}${prelude}const xs: number[] = [1, 2];\nif (xs.length > 1) {\n    throw new RangeError("too long: " + xs.length);\n}`;
+        const { r, label } = await errorOf(code);
+        const p = at(code, "new RangeError");
+        expect(r.ename).toBe("RangeError");
+        expect(r.traceback).toContain(`    at ${label}:${p.line}:${p.column}`);
+        expect(r.traceback).toContain(`${label}, line ${p.line}:`);
+        expect(marked(r.traceback)).toBe(`--> ${p.line} |     throw new RangeError("too long: " + xs.length);`);
+        expect(r.traceback.join("\n")).not.toMatch(/__omq|node:vm/);
+      }
+    });
+
+    it("a function from an earlier cell: its frame in that cell, the caller's in this one", async () => {
+      const lib = `${typeLines.join("\n")}\nfunction norm(p: Pt | undefined): number {\n  return Math.hypot(p!.x, p!.y);\n}`;
+      await value(lib);
+      const libLabel = `cell[${n}]`;
+      const code = `const pts: (Pt | undefined)[] = [undefined];\n\nconst lengths = pts.map((q) => norm(q));`;
+      const { r, label } = await errorOf(code);
+      const inLib = at(lib, "x, p!.y");
+      const inCell = at(code, "norm(q)");
+      expect(r.traceback.some((l) => l.includes(`(${libLabel}:${inLib.line}:${inLib.column})`))).toBe(true);
+      expect(r.traceback.some((l) => l.includes(`${label}:${inCell.line}:${inCell.column}`))).toBe(true);
+      // The lines shown are the innermost frame's: the earlier cell's.
+      expect(r.traceback).toContain(`${libLabel}, line ${inLib.line}:`);
+      expect(marked(r.traceback)).toBe(`--> ${inLib.line} |   return Math.hypot(p!.x, p!.y);`);
+    });
+
+    it("a method of a class declared in the cell, and the caret under the column", async () => {
+      const code = `class Account {\n  constructor(public cash: number) {}\n  withdraw(amount: number): void {\n    if (amount > this.cash) throw new Error("overdrawn");\n  }\n}\nnew Account(10).withdraw(20);`;
+      const { r, label } = await errorOf(code);
+      const p = at(code, "new Error");
+      expect(r.traceback.some((l) => l.includes(`Account.withdraw (${label}:${p.line}:${p.column})`))).toBe(true);
+      const i = r.traceback.indexOf(`--> ${p.line} |     if (amount > this.cash) throw new Error("overdrawn");`);
+      expect(i).toBeGreaterThan(0);
+      expect(r.traceback[i + 1]!.indexOf("^")).toBe(r.traceback[i]!.indexOf("| ") + 2 + p.column - 1);
+    });
+  });
+
   it("names a module it cannot find", async () => {
     const r = await run('import { x } from "no-such-package-omq";\nx');
     expect(r.status).toBe("error");

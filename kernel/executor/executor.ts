@@ -5,7 +5,7 @@ import vm from "node:vm";
 import { createRequire, isBuiltin } from "node:module";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CellCompiler, type CellDiagnostic } from "./compiler.js";
+import { CellCompiler, type CellDiagnostic, type CompiledCell } from "./compiler.js";
 import { packageRoot } from "../../lib/util/package-root.js";
 
 export type ExecOutcome =
@@ -37,6 +37,8 @@ export class Executor {
   private running = false;
   private rejectInterrupt: ((e: Error) => void) | null = null;
   private cellNumber = 0;
+  /** Every cell run so far, by the filename its script ran under: for tracebacks in the cells' own lines. */
+  private readonly ran: CellSources = new Map();
 
   /** `import()` resolved from the notebook's directory (a vm script's dynamic import resolves from its filename). */
   private readonly importFromCwd: (spec: string) => Promise<unknown>;
@@ -125,10 +127,15 @@ export class Executor {
     process.on("SIGINT", onSigint);
     try {
       await Promise.race([this.preload(cell.imports), interrupted]);
-      const filename = join(this.cwd, `cell[${opts.executionCount || ++this.cellNumber}]`);
+      const label = `cell[${opts.executionCount || ++this.cellNumber}]`;
+      const filename = join(this.cwd, label);
+      this.ran.set(filename, { label, source: code, position: cell.position });
       let ret: unknown = vm.runInThisContext(cell.script, {
         filename,
         breakOnSigint: true,
+        // No "file:line + source line + caret" header on the stack: that would show the compiled script's line;
+        // errorOutcome shows the cell's own.
+        displayErrors: false,
         importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
       });
       if (cell.isAsync) ret = await Promise.race([ret as Promise<unknown>, interrupted]);
@@ -137,7 +144,7 @@ export class Executor {
       return { status: "ok", hasResult: cell.hasResult, result: cell.hasResult ? ret : undefined };
     } catch (e) {
       this.compiler.commit(code, cell.declared);
-      return errorOutcome(e);
+      return errorOutcome(e, this.ran);
     } finally {
       process.off("SIGINT", onSigint);
       this.running = false;
@@ -204,16 +211,54 @@ function typeErrorOutcome(diags: CellDiagnostic[]): ExecOutcome {
   };
 }
 
-const INTERNAL_FRAME = /node:internal|kernel\/executor\/|\.build\/kernel\//;
+const INTERNAL_FRAME = /node:internal|node:vm:|kernel\/executor\/|\.build\/kernel\//;
 
-export function errorOutcome(e: unknown): ExecOutcome {
+/** The cells an executor ran, by script filename: their label (`cell[3]`), TypeScript source and position map. */
+export type CellSources = Map<string, { label: string; source: string; position: CompiledCell["position"] }>;
+
+/**
+ * The outcome for an error thrown by a cell. With `cells`, stack frames in cells say `cell[N]:line:column` of
+ * the cell's TypeScript (not of the script it was compiled to), and the innermost such frame's lines are shown
+ * with a marker, as IPython does.
+ */
+export function errorOutcome(e: unknown, cells?: CellSources): ExecOutcome {
   if (e instanceof Error) {
     const interrupted = e instanceof InterruptError || (e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED";
     const ename = interrupted ? "InterruptError" : e.name || "Error";
     const evalue = interrupted ? "Execution was interrupted." : e.message;
     const stack = (e.stack ?? `${ename}: ${evalue}`).split("\n");
-    const traceback = interrupted ? [`${ename}: ${evalue}`] : stack.filter((l, i) => i === 0 || !INTERNAL_FRAME.test(l));
-    return { status: "error", ename, evalue, traceback };
+    if (interrupted) return { status: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] };
+    const frames = stack.filter((l, i) => i === 0 || !INTERNAL_FRAME.test(l));
+    return { status: "error", ename, evalue, traceback: cells ? inCellLines(frames, cells) : frames };
   }
   return { status: "error", ename: "Error", evalue: String(e), traceback: [`Uncaught ${String(e)}`] };
+}
+
+const FRAME_POSITION = /([^\s()]+):(\d+):(\d+)/g;
+
+function inCellLines(frames: string[], cells: CellSources): string[] {
+  let innermost: { label: string; source: string; line: number; column: number } | undefined;
+  const out = frames.map((f, i) => {
+    if (i === 0) return f; // "Name: message" (a message may itself contain "a:1:2")
+    return f.replace(FRAME_POSITION, (whole, file: string, l: string, c: string) => {
+      const cell = cells.get(file);
+      if (!cell) return whole;
+      const at = cell.position(Number(l), Number(c));
+      if (!at) return `${cell.label}`;
+      innermost ??= { label: cell.label, source: cell.source, ...at };
+      return `${cell.label}:${at.line}:${at.column}`;
+    });
+  });
+  if (!innermost) return out;
+  const { label, source, line, column } = innermost;
+  const lines = source.split("\n");
+  const from = Math.max(1, line - 2);
+  const to = Math.min(lines.length, line + 1);
+  const width = String(to).length;
+  out.push("", `${label}, line ${line}:`);
+  for (let n = from; n <= to; n++) {
+    out.push(`${n === line ? "--> " : "    "}${String(n).padStart(width)} | ${lines[n - 1] ?? ""}`);
+    if (n === line) out.push(`${" ".repeat(4 + width + 3 + column - 1)}^`);
+  }
+  return out;
 }
