@@ -124,7 +124,7 @@ describe("loadPrices errors", () => {
   it("rejects a missing file, unknown options, bad shapes and dates", async () => {
     await expect(loadPrices({ file: path.join(dir, "nope.csv") })).rejects.toThrow(/loadPrices: the price file .*nope\.csv does not exist, expected a CSV file\./);
     await expect(loadPrices({ ticker: ["GOOG"] } as never)).rejects.toThrow(
-      "loadPrices: unknown option 'ticker', expected one of file, tickers, start, end, shape.",
+      "loadPrices: options has an unknown key 'ticker', expected one of file, tickers, start, end, shape.",
     );
     await expect(loadPrices({ shape: "tall" as never })).rejects.toThrow(`loadPrices: option 'shape' is not a known shape, expected 'wide' or 'long' but found "tall".`);
     await expect(loadPrices({ start: "2018/01/01" })).rejects.toThrow(/option 'start' is not a valid date, expected 'YYYY-MM-DD' or a valid Date but found "2018\/01\/01"\./);

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ColumnTable } from "arquero";
-import { contextError } from "../util/errors.js";
+import { checkKeys, contextError } from "../util/errors.js";
 import { datasetPath } from "./datasets.js";
 import { connect, queryError, type Database } from "./duckdb.js";
 import { openSource, quoteIdent, quoteString } from "./read-file.js";
@@ -102,14 +102,7 @@ interface CheckedOptions {
 }
 
 function checkOptions(opts: LoadPricesOptions): CheckedOptions {
-  if (opts === null || typeof opts !== "object") {
-    throw contextError({ where: "loadPrices", what: "the options must be an object", found: String(opts) });
-  }
-  for (const key of Object.keys(opts)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw contextError({ where: "loadPrices", what: `unknown option '${key}'`, expected: `one of ${[...OPTION_KEYS].join(", ")}` });
-    }
-  }
+  checkKeys(opts, [...OPTION_KEYS], "loadPrices");
   const { file, tickers, shape = "wide" } = opts;
   if (file !== undefined && (typeof file !== "string" || file === "")) {
     throw contextError({ where: "loadPrices", what: "option 'file' must be a path", found: JSON.stringify(file) });

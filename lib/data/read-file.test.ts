@@ -142,7 +142,7 @@ describe("loadTable errors name file, row, column, expected and found", () => {
     const empty = write("empty.csv", "");
     expect(await message(loadTable(empty))).toBe(`${empty}: the file is empty, expected a header line and rows.`);
     expect(await message(loadTable(write("x.json", "{}")))).toMatch(/the file format is not known from its name/);
-    expect(await message(loadTable(empty, { colums: ["a"] } as never))).toBe("loadTable: unknown option 'colums', expected one of format, types, columns, delimiter, header, allVarchar.");
+    expect(await message(loadTable(empty, { colums: ["a"] } as never))).toBe("loadTable: options has an unknown key 'colums', expected one of format, types, columns, delimiter, header, allVarchar.");
     expect(await message(loadTable(empty, { types: { a: "DOUBLE; DROP TABLE x" } }))).toMatch(/gives column 'a' a type that is not a DuckDB type name/);
   });
 

@@ -10,7 +10,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ColumnTable } from "arquero";
-import { contextError, type OmniQuantError } from "../util/errors.js";
+import { checkKeys, contextError, type OmniQuantError } from "../util/errors.js";
 import type { Database } from "./duckdb.js";
 import { connect } from "./duckdb.js";
 
@@ -110,10 +110,7 @@ export function formatOf(file: string): FileFormat {
 }
 
 function checkOptions(opts: ReadFileOptions): void {
-  if (opts === null || typeof opts !== "object") throw contextError({ where: "loadTable", what: "the options must be an object", found: String(opts) });
-  for (const key of Object.keys(opts)) {
-    if (!OPTION_KEYS.has(key)) throw contextError({ where: "loadTable", what: `unknown option '${key}'`, expected: `one of ${[...OPTION_KEYS].join(", ")}` });
-  }
+  checkKeys(opts, [...OPTION_KEYS], "loadTable");
   if (opts.format !== undefined && opts.format !== "csv" && opts.format !== "parquet") {
     throw contextError({ where: "loadTable", what: "option 'format' is not a known format", expected: "'csv' or 'parquet'", found: JSON.stringify(opts.format) });
   }

@@ -1,5 +1,5 @@
 /** Input checking shared by the feature functions: series to Float64Array, windows, option objects. */
-import { contextError } from "../util/errors.js";
+import { checkKeys, contextError } from "../util/errors.js";
 
 /** A numeric series: a Float64Array is used as is (not copied), anything else is copied into one. */
 export type Series = Float64Array | ArrayLike<number>;
@@ -70,18 +70,9 @@ export function checkNumber(value: unknown, where: string, name: string, min = -
   return value;
 }
 
-/** Rejects unknown option keys; returns the options (or {}). */
+/** Rejects unknown option keys; returns the options (or {}). The features' argument order for checkKeys. */
 export function checkOptions<T extends object>(opts: T | undefined, where: string, keys: readonly string[]): Partial<T> {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    throw contextError({ where, what: "options must be an object", found: opts === null ? "null" : typeof opts });
-  }
-  for (const key of Object.keys(opts)) {
-    if (!keys.includes(key)) {
-      throw contextError({ where, what: `options has an unknown key '${key}'`, expected: `one of ${keys.join(", ")}` });
-    }
-  }
-  return opts;
+  return checkKeys(opts, keys, where);
 }
 
 /** A Float64Array of n NaNs. */

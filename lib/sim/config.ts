@@ -1,5 +1,5 @@
 /** The configuration of an order book, validated once at the boundary and frozen. */
-import { contextError } from "../util/errors.js";
+import { checkKeys, contextError } from "../util/errors.js";
 import { StpMode } from "./codes.js";
 import type { StpModeName } from "./codes.js";
 
@@ -36,9 +36,7 @@ export function resolveBookConfig(config: unknown): ResolvedBookConfig {
     throw contextError({ where, what: "the config must be an object", expected: "{ tickSize, minPrice?, maxPrice?, stp? }" });
   }
   const c = config as Record<string, unknown>;
-  for (const key of Object.keys(c)) {
-    if (!KEYS.includes(key)) throw contextError({ where, what: `unknown key '${key}'`, expected: `one of ${KEYS.join(", ")}` });
-  }
+  checkKeys(c, KEYS, where, "");
   const tickSize = c.tickSize;
   if (typeof tickSize !== "number" || !(tickSize > 0) || !Number.isFinite(tickSize)) {
     throw contextError({ where, what: `tickSize is ${String(tickSize)}`, expected: "a positive finite number of price units" });

@@ -13,12 +13,5 @@ export function finiteSeries(x: ArrayLike<number>, where: string, name: string):
   return out;
 }
 
-/** Rejects a non-object and unknown option keys, naming the allowed ones. */
-export function checkKeys(opts: object, keys: readonly string[], where: string): void {
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    throw contextError({ where, what: "options must be an object", found: opts === null ? "null" : typeof opts });
-  }
-  for (const key of Object.keys(opts)) {
-    if (!keys.includes(key)) throw contextError({ where, what: `options has an unknown key '${key}'`, expected: `one of ${keys.join(", ")}` });
-  }
-}
+/** The options check shared by the whole library (lib/util/errors.ts). */
+export { checkKeys } from "../util/errors.js";

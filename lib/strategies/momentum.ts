@@ -11,7 +11,7 @@
  * The entry reference is the close of the signal bar (as the original); on a bar host the order fills at the
  * next bar. Every decision at bar t reads closes <= t only.
  */
-import { contextError } from "../util/errors.js";
+import { checkKeys, contextError } from "../util/errors.js";
 import type { Strategy, StrategyContext } from "../trading/ports/index.js";
 import { orderToTarget } from "../backtest/bars/sizing.js";
 
@@ -57,8 +57,7 @@ interface Config {
 const KEYS = ["instrument", "lookback", "entryZ", "exitZ", "stopLoss", "signal", "qty", "allowShort"];
 
 export function momentumConfig(params: MomentumParams = {}, where = "momentum"): Readonly<Config> {
-  if (params === null || typeof params !== "object") throw contextError({ where, what: "params must be an object", found: String(params) });
-  for (const k of Object.keys(params)) if (!KEYS.includes(k)) throw contextError({ where, what: `params has an unknown key '${k}'`, expected: `one of ${KEYS.join(", ")}` });
+  checkKeys(params, KEYS, where, "params");
   const signal = params.signal ?? "return";
   if (signal !== "return" && signal !== "price") throw contextError({ where, what: `signal '${String(signal)}' is not understood`, expected: "'return' or 'price'" });
   const lookback = params.lookback ?? 20;

@@ -6,7 +6,7 @@
  * array at once, for sweeps and plots), so both paths take identical decisions. Every quantity at bar t uses bars
  * <= t only; on a bar host the orders placed after bar t fill at bar t+1 (next open by default).
  */
-import { contextError } from "../util/errors.js";
+import { checkKeys, contextError } from "../util/errors.js";
 import { KalmanHedgeFilter, type KalmanHedgeOptions } from "../stats/kalman.js";
 import { olsWindow } from "../stats/rolling-ols.js";
 import type { Strategy, StrategyContext } from "../trading/ports/index.js";
@@ -97,8 +97,8 @@ const KEYS = ["y", "x", "hedge", "zWindow", "entryZ", "exitZ", "stopZ", "maxHold
 
 /** Validates and completes the parameters (unknown keys rejected). */
 export function pairsConfig(params: PairsParams, where = "pairsTrading"): Readonly<Config> {
-  if (params === null || typeof params !== "object") throw contextError({ where, what: "params must be an object", found: String(params) });
-  for (const k of Object.keys(params)) if (!KEYS.includes(k)) throw contextError({ where, what: `params has an unknown key '${k}'`, expected: `one of ${KEYS.join(", ")}` });
+  if (params === undefined) throw contextError({ where, what: "params are missing", expected: "{ y, x, hedge, ... }" });
+  checkKeys(params, KEYS, where, "params");
   const h = params.hedge as HedgeSpec | undefined;
   if (!h || typeof h !== "object" || !["fixed", "rolling", "kalman"].includes(h.method)) {
     throw contextError({ where, what: "params.hedge must be { method: 'fixed' | 'rolling' | 'kalman', ... }", found: JSON.stringify(h) });

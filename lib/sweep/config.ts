@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
-import { contextError } from "../util/errors.js";
+import { checkKeys, contextError } from "../util/errors.js";
 import type { ParamDomain, ParamSet, ParamSpace } from "./space.js";
 import type { SweepTarget } from "./target.js";
 
@@ -43,9 +43,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function onlyKeys(where: string, v: Record<string, unknown>, allowed: string[]): void {
-  for (const k of Object.keys(v)) {
-    if (!allowed.includes(k)) throw contextError({ where, what: `unknown key '${k}'`, expected: `one of ${allowed.join(", ")}` });
-  }
+  checkKeys(v, allowed, where, "");
 }
 
 function str(where: string, v: unknown): string {

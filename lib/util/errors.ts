@@ -43,3 +43,23 @@ export function formatContext(ctx: ErrorContext): string {
 export function contextError(ctx: ErrorContext): OmniQuantError {
   return new OmniQuantError(ctx);
 }
+
+/**
+ * The check at every options boundary of the library: `opts` must be a plain object (undefined counts as none)
+ * whose keys are all in `keys`; anything else is an OmniQuantError naming `where`, the unknown key and the known
+ * ones. `name` is what the message calls the object ("options", "params"...); "" for a bare "unknown key 'x'"
+ * (a section of a config file, where `where` says which).
+ */
+export function checkKeys<T extends object>(opts: T | undefined, keys: readonly string[], where: string, name = "options"): Partial<T> {
+  if (opts === undefined) return {};
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+    const found = opts === null ? "null" : Array.isArray(opts) ? "an array" : typeof opts;
+    throw contextError({ where, what: `${name || "it"} must be an object`, found });
+  }
+  for (const key of Object.keys(opts)) {
+    if (!keys.includes(key)) {
+      throw contextError({ where, what: name ? `${name} has an unknown key '${key}'` : `unknown key '${key}'`, expected: `one of ${keys.join(", ")}` });
+    }
+  }
+  return opts;
+}

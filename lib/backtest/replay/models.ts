@@ -8,7 +8,7 @@
  * Units: nanoseconds (bigint or safe-integer number) for latencies; quantities in lots; fee rates as fractions
  * of notional (0.0004 = 4 bp), negative for rebates, in multiples of 1e-8.
  */
-import { contextError } from "../../util/errors.js";
+import { checkKeys, contextError } from "../../util/errors.js";
 
 export type Nanos = bigint | number;
 
@@ -54,15 +54,6 @@ function nonNegative(v: unknown, where: string, name: string, dflt: number): num
   throw contextError({ where, what: `${name} is ${String(v)}`, expected: "a finite number >= 0" });
 }
 
-function checkKeys(o: unknown, where: string, keys: readonly string[]): Record<string, unknown> {
-  if (o === null || typeof o !== "object" || Array.isArray(o)) {
-    throw contextError({ where, what: "the options must be an object", expected: `{ ${keys.join(", ")} }` });
-  }
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw contextError({ where, what: `unknown option '${k}'`, expected: `one of ${keys.join(", ")}` });
-  }
-  return o as Record<string, unknown>;
-}
 
 /**
  * Constant order latency (hftbacktest's ConstantLatency): every request reaches the venue `entryNs` after it is
@@ -71,7 +62,7 @@ function checkKeys(o: unknown, where: string, keys: readonly string[]): Record<s
  */
 export function constantLatency(opts: { entryNs: Nanos; responseNs: Nanos; cancelDelayNs?: Nanos }): ConstantLatencyModel {
   const where = "constantLatency";
-  const o = checkKeys(opts, where, ["entryNs", "responseNs", "cancelDelayNs"]);
+  const o = checkKeys(opts, ["entryNs", "responseNs", "cancelDelayNs"], where);
   return Object.freeze({
     kind: "constant",
     entryNs: nanos(o.entryNs, where, "entryNs"),
@@ -93,7 +84,7 @@ export function normalLatency(opts: {
   cancelDelayNs?: Nanos;
 }): JitterLatencyModel {
   const where = "normalLatency";
-  const o = checkKeys(opts, where, ["entryNs", "responseNs", "entrySdNs", "responseSdNs", "minNs", "cancelDelayNs"]);
+  const o = checkKeys(opts, ["entryNs", "responseNs", "entrySdNs", "responseSdNs", "minNs", "cancelDelayNs"], where);
   return Object.freeze({
     kind: "normal",
     entryNs: nanos(o.entryNs, where, "entryNs"),
@@ -118,7 +109,7 @@ export function lognormalLatency(opts: {
   cancelDelayNs?: Nanos;
 }): JitterLatencyModel {
   const where = "lognormalLatency";
-  const o = checkKeys(opts, where, ["entryMedianNs", "responseMedianNs", "sigma", "responseSigma", "minNs", "cancelDelayNs"]);
+  const o = checkKeys(opts, ["entryMedianNs", "responseMedianNs", "sigma", "responseSigma", "minNs", "cancelDelayNs"], where);
   const sigma = nonNegative(o.sigma, where, "sigma", 0);
   return Object.freeze({
     kind: "lognormal",
@@ -145,7 +136,7 @@ export function latencyTable(
   opts: { cancelDelayNs?: Nanos } = {},
 ): TableLatencyModel {
   const where = "latencyTable";
-  const o = checkKeys(opts, where, ["cancelDelayNs"]);
+  const o = checkKeys(opts, ["cancelDelayNs"], where);
   let reqTs: BigInt64Array, exchTs: BigInt64Array, respTs: BigInt64Array;
   if (Array.isArray(rows)) {
     const r = rows as readonly { reqTs: bigint; exchTs: bigint; respTs: bigint }[];
@@ -189,7 +180,7 @@ function queue(kind: QueueModelKind, n: number, opts: { randomise?: boolean } | 
   if (!(typeof n === "number" && Number.isFinite(n) && n > 0 && n <= 1e6)) {
     throw contextError({ where, what: `the exponent is ${String(n)}`, expected: "a positive finite number" });
   }
-  const o = checkKeys(opts ?? {}, where, ["randomise"]);
+  const o = checkKeys(opts ?? {}, ["randomise"], where);
   return Object.freeze({ kind, n, randomise: o.randomise === true });
 }
 

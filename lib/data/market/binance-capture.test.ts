@@ -302,7 +302,7 @@ describe("loadBinanceCapture on broken captures", () => {
     await expect(loadBinanceCapture(file)).rejects.toThrow(`${file} line ${t + 1}: the field 'm' is wrong, expected true or false (buyer is maker) but found 'yes'.`);
 
     await expect(loadBinanceCapture(FILES.spot.file, { market: "coin" as never })).rejects.toThrow("the option market is wrong");
-    await expect(loadBinanceCapture(FILES.spot.file, { tick: 1 } as never)).rejects.toThrow("unknown option 'tick'");
+    await expect(loadBinanceCapture(FILES.spot.file, { tick: 1 } as never)).rejects.toThrow("options has an unknown key 'tick'");
   });
 
   it("infers tick and lot from the decimals when the symbol is not known, and reports progress", async () => {

@@ -28,7 +28,7 @@
  *
  * Prices and quantities are converted exactly from their decimal text to integer ticks and lots.
  */
-import { contextError } from "../../util/errors.js";
+import { checkKeys, contextError } from "../../util/errors.js";
 import { scanBinance, type FastMessage } from "./binance-fast.js";
 import { EventsBuilder } from "./builder.js";
 import { correctLocalTs } from "./correct-local-ts.js";
@@ -468,11 +468,7 @@ export async function loadBinanceCapture(file: string, opts: BinanceCaptureOptio
 const OPTION_KEYS = new Set(["market", "symbol", "tickSize", "lotSize", "sync", "onGap", "missingExchTs", "correctLocalTs", "venue", "parser", "onProgress"]);
 
 function checkOptions(opts: BinanceCaptureOptions): void {
-  for (const key of Object.keys(opts)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw contextError({ where: "loadBinanceCapture", what: `unknown option '${key}'`, expected: `one of ${[...OPTION_KEYS].join(", ")}` });
-    }
-  }
+  checkKeys(opts, [...OPTION_KEYS], "loadBinanceCapture");
   if (opts.market !== undefined && opts.market !== "spot" && opts.market !== "usdm") {
     throw contextError({ where: "loadBinanceCapture", what: "the option market is wrong", expected: "'spot' or 'usdm'", found: show(opts.market) });
   }
