@@ -163,19 +163,8 @@ void BookBuilder::execute(const std::uint8_t* m, std::uint8_t type, std::uint16_
   const Order order = *o;
   const std::uint32_t remaining = order.shares - shares;
   if (options_.trades) {
-    TradeRows& t = trades_;
-    t.reserve(1);
-    const std::size_t i = t.n++;
-    t.message[i] = message_;
-    t.timestamp[i] = timestamp_;
-    t.locate[i] = order.locate;
-    t.kind[i] = type;
-    t.side[i] = order.side;
-    t.price[i] = type == 'C' ? be32(m + off::kExecPrice) : order.price;
-    t.shares[i] = static_cast<double>(shares);
-    t.match[i] = be64(m + off::kExecMatch);
-    t.ref[i] = ref;
-    t.printable[i] = type == 'C' ? (m[off::kExecPrintable] == 'Y' ? 1 : 0) : 1;
+    emit_trade(order.locate, type, order.side, type == 'C' ? be32(m + off::kExecPrice) : order.price, shares,
+               be64(m + off::kExecMatch), ref, type == 'C' ? (m[off::kExecPrintable] == 'Y' ? 1 : 0) : 1);
   }
   if (options_.orders) emit_order(type, order.locate, ref, 0, order.side, shares, order.price, remaining);
   take_shares(o, order, shares, remaining);
@@ -248,27 +237,31 @@ void BookBuilder::replace(const std::uint8_t* m, std::uint16_t locate, std::uint
 
 void BookBuilder::trade(const std::uint8_t* m, std::uint8_t type, std::uint16_t locate) {
   if (!options_.trades) return;
+  if (type == 'P') {
+    const std::uint8_t side = m[off::kAddSide];
+    emit_trade(locate, type, side == 'B' ? 1 : side == 'S' ? -1 : 0, be32(m + off::kAddPrice), be32(m + off::kAddShares),
+               be64(m + off::kTradeMatch), be64(m + off::kOrderRef), 1);
+  } else {  // 'Q': a cross, no side and no order
+    emit_trade(locate, type, 0, be32(m + off::kCrossPrice), static_cast<double>(be64(m + off::kCrossShares)),
+               be64(m + off::kCrossMatch), 0, 1);
+  }
+}
+
+void BookBuilder::emit_trade(std::uint16_t locate, std::uint8_t kind, std::int8_t side, std::uint32_t price,
+                             double shares, std::uint64_t match, std::uint64_t ref, std::uint8_t printable) {
   TradeRows& t = trades_;
   t.reserve(1);
   const std::size_t i = t.n++;
   t.message[i] = message_;
   t.timestamp[i] = timestamp_;
   t.locate[i] = locate;
-  t.kind[i] = type;
-  t.printable[i] = 1;
-  if (type == 'P') {
-    t.side[i] = m[off::kAddSide] == 'B' ? 1 : m[off::kAddSide] == 'S' ? -1 : 0;
-    t.price[i] = be32(m + off::kAddPrice);
-    t.shares[i] = static_cast<double>(be32(m + off::kAddShares));
-    t.match[i] = be64(m + off::kTradeMatch);
-    t.ref[i] = be64(m + off::kOrderRef);
-  } else {  // 'Q'
-    t.side[i] = 0;
-    t.price[i] = be32(m + off::kCrossPrice);
-    t.shares[i] = static_cast<double>(be64(m + off::kCrossShares));
-    t.match[i] = be64(m + off::kCrossMatch);
-    t.ref[i] = 0;
-  }
+  t.kind[i] = kind;
+  t.side[i] = side;
+  t.price[i] = price;
+  t.shares[i] = shares;
+  t.match[i] = match;
+  t.ref[i] = ref;
+  t.printable[i] = printable;
 }
 
 void BookBuilder::emit_order(std::uint8_t kind, std::uint16_t locate, std::uint64_t ref, std::uint64_t new_ref,

@@ -193,6 +193,8 @@ class BookBuilder {
   void emit_l2(std::uint16_t locate, std::int8_t side, const Level& level);
   void emit_l2_gone(std::uint16_t locate, std::int8_t side, std::uint32_t price);
   void check_bbo(StockBook& b, std::uint16_t locate);
+  void emit_trade(std::uint16_t locate, std::uint8_t kind, std::int8_t side, std::uint32_t price, double shares,
+                  std::uint64_t match, std::uint64_t ref, std::uint8_t printable);
   void emit_order(std::uint8_t kind, std::uint16_t locate, std::uint64_t ref, std::uint64_t new_ref, std::int8_t side,
                   std::uint32_t shares, std::uint32_t price, std::uint32_t remaining);
 
