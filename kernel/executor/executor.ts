@@ -123,7 +123,12 @@ export class Executor {
       this.rejectInterrupt = reject;
     });
     interrupted.catch(() => undefined);
-    const onSigint = (): void => this.interrupt();
+    const generation = ++cellGeneration;
+    Atomics.store(CELL_STATE, RUNNING, generation);
+    const onSigint = (): void => {
+      Atomics.store(CELL_STATE, ACKNOWLEDGED, generation);
+      this.interrupt();
+    };
     process.on("SIGINT", onSigint);
     try {
       await Promise.race([this.preload(cell.imports), interrupted]);
@@ -147,11 +152,28 @@ export class Executor {
       return errorOutcome(e, this.ran);
     } finally {
       process.off("SIGINT", onSigint);
+      Atomics.store(CELL_STATE, RUNNING, 0);
       this.running = false;
       this.rejectInterrupt = null;
       (globalThis as Record<string, unknown>).__omq_result__ = undefined;
     }
   }
+}
+
+/**
+ * What the kernel's transport thread needs to interrupt a cell that SIGINT cannot reach, in shared memory:
+ * [RUNNING] the generation of the cell running (0: none), [ACKNOWLEDGED] the last generation whose SIGINT
+ * listener ran. vm's breakOnSigint stops a cell's synchronous part and the SIGINT listener a pending await, but
+ * once a cell has awaited, its code runs from the microtask queue: a busy loop there never yields to the signal.
+ * The transport then ends the running JavaScript through the inspector (server/transport.ts).
+ */
+const CELL_STATE = new Int32Array(new SharedArrayBuffer(8));
+const RUNNING = 0;
+const ACKNOWLEDGED = 1;
+let cellGeneration = 0;
+
+export function cellStateBuffer(): SharedArrayBuffer {
+  return CELL_STATE.buffer as SharedArrayBuffer;
 }
 
 /** The executor whose cell is running: compiled cells reach their preloaded modules through `__omq__`. */

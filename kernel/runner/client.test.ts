@@ -29,6 +29,20 @@ describe("KernelClient on the OmniQuant kernel", () => {
       const c = await client.execute("'still alive'");
       expect(c.reply?.status).toBe("ok");
       expect(c.executionCount).toBeGreaterThan(a.executionCount!);
+
+      // A busy loop after an await runs from the microtask queue, where SIGINT never lands: the transport ends it.
+      expect((await client.execute("const kept = 7;")).reply?.status).toBe("ok");
+      const afterAwait = client.execute("await new Promise((r) => setTimeout(r, 10));\nconst t1 = Date.now();\nwhile (Date.now() - t1 < 30_000) {}");
+      await new Promise((r) => setTimeout(r, 1500));
+      await client.interrupt();
+      const d = await afterAwait;
+      expect(d.reply?.status).toBe("error");
+      expect((d.reply as { ename?: string } | undefined)?.ename).toBe("InterruptError");
+      expect(d.timedOut).toBe(false);
+      // The kernel keeps its state and runs the next cells, awaits and timers included.
+      const e = await client.execute("await new Promise((r) => setTimeout(r, 10));\nkept * 6");
+      expect(e.reply?.status).toBe("ok");
+      expect(e.outputs).toEqual([expect.objectContaining({ output_type: "execute_result", data: expect.objectContaining({ "text/plain": "42" }) })]);
     } finally {
       await client.shutdown();
     }

@@ -3,7 +3,7 @@
 import { Worker } from "node:worker_threads";
 import { readConnectionFile } from "../protocol/connection.js";
 import type { Message } from "../protocol/wire.js";
-import { Executor } from "../executor/executor.js";
+import { cellStateBuffer, Executor } from "../executor/executor.js";
 import { KernelHandler, type Outbox } from "./handler.js";
 import { kernelInfoContent } from "./kernel-info.js";
 import type { ToMain, ToTransport } from "./transport.js";
@@ -36,7 +36,7 @@ class StreamBuffer {
 
 export async function startKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
-  const worker = new Worker(new URL("./transport.js", import.meta.url), { workerData: { info, kernelInfo: kernelInfoContent() } });
+  const worker = new Worker(new URL("./transport.js", import.meta.url), { workerData: { info, kernelInfo: kernelInfoContent(), cellState: cellStateBuffer() } });
   const post = (m: ToTransport): void => worker.postMessage(m);
   const realStderr = process.stderr.write.bind(process.stderr);
 

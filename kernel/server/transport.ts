@@ -1,6 +1,7 @@
 // The kernel's transport, in a worker thread: it owns the ZeroMQ sockets, checks signatures, answers heartbeats,
 // kernel_info and interrupt_request at once (even while a cell keeps the main thread busy), and forwards every
 // other request to the main thread, where cells run.
+import inspector from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
@@ -18,7 +19,14 @@ export type ToTransport =
   | { kind: "flush" }
   | { kind: "close" };
 
-const { info, kernelInfo } = workerData as { info: ConnectionInfo; kernelInfo: Record<string, unknown> };
+const { info, kernelInfo, cellState } = workerData as { info: ConnectionInfo; kernelInfo: Record<string, unknown>; cellState: SharedArrayBuffer };
+/** [0]: generation of the running cell (0: none); [1]: last generation whose SIGINT listener ran (executor.ts). */
+const cell = new Int32Array(cellState);
+/** An in-process inspector session on the main thread: only used to end JavaScript that SIGINT cannot reach. */
+const mainThread = new inspector.Session();
+mainThread.connectToMainThread();
+/** How long the main thread has to take a SIGINT before its running JavaScript is terminated. */
+const SIGNAL_GRACE_MS = 250;
 const port = parentPort!;
 const signer = new Signer(info.key, info.signature_scheme);
 const session = randomUUID();
@@ -68,7 +76,20 @@ async function serve(channel: "shell" | "control", sock: zmq.Router): Promise<vo
       send("iopub", "status", { execution_state: "idle" }, parent);
     } else if (type === "interrupt_request") {
       // Interrupt the main thread: vm's breakOnSigint stops a busy loop, the executor's listener a pending await.
+      // A cell busy after an await takes neither: if the same cell still runs and has not taken the signal after
+      // the grace period, its JavaScript is terminated (V8 cancels the termination once that execution has
+      // unwound; the pending SIGINT then ends the cell with an InterruptError, and the kernel keeps its state).
+      const generation = Atomics.load(cell, 0);
       process.kill(process.pid, "SIGINT");
+      if (generation !== 0) {
+        setTimeout(() => {
+          if (Atomics.load(cell, 0) === generation && Atomics.load(cell, 1) !== generation) {
+            mainThread.post("Runtime.terminateExecution", (err) => {
+              if (err) process.stderr.write(`omniquant kernel: could not stop the running cell: ${err.message}\n`);
+            });
+          }
+        }, SIGNAL_GRACE_MS);
+      }
       send(channel, "interrupt_reply", { status: "ok" }, parent);
     } else if (type === "shutdown_request") {
       const restart = Boolean(msg.content.restart);
