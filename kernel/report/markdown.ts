@@ -15,6 +15,8 @@ export interface MarkdownOptions {
  * (anything else becomes a link, so the page never fetches).
  */
 export function renderMarkdown(markdown: string, opts: MarkdownOptions = {}): string {
+  // NUL is the inline renderer's slot marker (see inline()): drop any in the input.
+  // eslint-disable-next-line no-control-regex
   const lines = markdown.replace(/\r\n?/g, "\n").replace(/\t/g, "    ").replace(/\u0000/g, "").split("\n");
   return renderBlocks(lines, opts).join("\n");
 }
@@ -222,6 +224,7 @@ export function renderInline(text: string, opts: MarkdownOptions = {}): string {
   );
   s = emphasis(escapeHtml(s));
   // restore held HTML (slots may nest: a link label holding code)
+  // eslint-disable-next-line no-control-regex
   for (let k = 0; k < 3 && s.includes("\u0000"); k++) s = s.replace(/\u0000(\d+)\u0000/g, (_, n: string) => slots[Number(n)]!);
   return s;
 }

@@ -159,7 +159,6 @@ export class EfficientSemivariance {
   }
 
   /** min semivariance * sum n^2 - returns * mu'w + gamma ||w||^2, s.t. budget, bounds, optional mu'w >= target. */
-  // eslint-disable-next-line @typescript-eslint/require-await
   private async solve(weights: { semivariance: number; returns: number }, marketNeutral: boolean, targetReturn?: number): Promise<Record<string, number>> {
     const { n, T, R, mu } = this.s;
     const W = T; // w starts after the T scenario variables

@@ -10,7 +10,10 @@ export interface PoolJob {
 }
 export type PoolReply = { index: number; ok: true; metrics: Metrics; ms: number } | { index: number; ok: false; error: string; ms: number };
 
-parentPort?.on("message", async (job: PoolJob) => {
+parentPort?.on("message", (job: PoolJob) => void run(job));
+
+/** Evaluates one job; every outcome, a failure included, goes back as a reply (the promise never rejects). */
+async function run(job: PoolJob): Promise<void> {
   const t0 = performance.now();
   try {
     const fn = await loadTarget(job.target);
@@ -19,4 +22,4 @@ parentPort?.on("message", async (job: PoolJob) => {
   } catch (err) {
     parentPort!.postMessage({ index: job.index, ok: false, error: err instanceof Error ? err.message : String(err), ms: performance.now() - t0 } satisfies PoolReply);
   }
-});
+}
