@@ -13,5 +13,5 @@ export { EfficientCVaR, type CvarOptions } from "./cvar.js";
 export { EfficientCDaR, type CdarOptions } from "./cdar.js";
 export { EfficientSemivariance, type SemivarianceOptions } from "./semivariance.js";
 export { DiscreteAllocation, latestPrices, type AllocationResult } from "./discrete-allocation.js";
-export { solveQp, solveQpJs, kktResiduals, type QpProblem, type QpSolution, type QpOptions, type SparseRow } from "./qp.js";
+export { solveQp, solveQpJs, qpKernel, kktResiduals, type QpProblem, type QpSolution, type QpOptions, type SparseRow } from "./qp.js";
 export type { PriceInput, WideMatrix, CovarianceMatrix, PlotlyFigure } from "./inputs.js";

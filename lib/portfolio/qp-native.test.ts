@@ -3,9 +3,9 @@
  * variables; and its error reporting.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { mulberry32 } from "../util/prng.js";
-import { EfficientFrontier, kktResiduals, solveQp, solveQpJs, type QpProblem } from "./index.js";
+import { EfficientFrontier, kktResiduals, qpKernel, solveQp, solveQpJs, type QpProblem } from "./index.js";
 import { solveHighs } from "./highs.js";
 
 /** Random PSD (A A'/k + eps I) QP with a budget row, one general inequality and box bounds; P = 0 for an LP. */
@@ -16,14 +16,21 @@ function randomQp(seed: number, n: number, lp: boolean): QpProblem {
   const P = new Float64Array(n * n);
   if (!lp) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) P[i * n + j] = B[i]!.reduce((a, v, f) => a + v * B[j]![f]!, 0) / k + (i === j ? 0.01 : 0);
   const all = [...Array(n).keys()];
+  const q = Array.from({ length: n }, () => rand() - 0.5);
+  const g = all.map(() => rand());
+  // Feasible by construction (a rare seed used to draw an infeasible problem, which no solver can agree on):
+  // x* = (0.25, 0.25, 0.5 / (n - 2), ...) meets the budget, the bounds and the first row, and the random row's
+  // bound leaves room for it.
+  const xStar = all.map((i) => (i < 2 ? 0.25 : 0.5 / (n - 2)));
+  const h2 = Math.max(0.8, g.reduce((a, v, i) => a + v * xStar[i]!, 0) + 0.01);
   return {
     n,
     P,
-    q: Array.from({ length: n }, () => rand() - 0.5),
+    q,
     A: [{ index: all, value: Array(n).fill(1) }],
     b: [1],
-    G: [{ index: [0, 1], value: [1, 1] }, { index: all, value: all.map(() => rand()) }],
-    h: [0.6, 0.8],
+    G: [{ index: [0, 1], value: [1, 1] }, { index: all, value: g }],
+    h: [0.6, h2],
     lower: Array(n).fill(-0.1),
     upper: Array(n).fill(0.5),
   };
@@ -47,7 +54,13 @@ function expectKkt(problem: QpProblem, sol: Parameters<typeof kktResiduals>[1], 
 }
 
 describe("native QP engine", () => {
-  it("agrees with the TypeScript reference and meets KKT on random QPs and LPs (property)", () => {
+  const kernels = qpKernel().avx2Supported ? (["avx2", "scalar"] as const) : (["scalar"] as const);
+  const initial = qpKernel().kernel;
+  afterAll(() => void qpKernel(initial));
+
+  it.each(kernels)("agrees with the TypeScript reference and meets KKT on random QPs and LPs (property, %s Cholesky)", (kernel) => {
+    qpKernel(kernel);
+    expect(qpKernel().kernel).toBe(kernel);
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 3, max: 40 }), fc.boolean(), (seed, n, lp) => {
         const problem = randomQp(seed, n, lp);
@@ -60,6 +73,21 @@ describe("native QP engine", () => {
       }),
       { numRuns: 80 },
     );
+  });
+
+  it("the two Cholesky kernels give the same 500-asset portfolios", () => {
+    const u = factorUniverse(500, 7);
+    const weights = (kernel: "avx2" | "scalar") => {
+      qpKernel(kernel);
+      const ef = new EfficientFrontier(u.mu, { tickers: u.tickers, matrix: u.matrix });
+      ef.maxSharpe();
+      return ef.weights!;
+    };
+    const a = weights(kernels[0]);
+    const b = weights("scalar");
+    for (let i = 0; i < a.length; i++) expect(a[i]!).toBeCloseTo(b[i]!, 9);
+    qpKernel(initial);
+    expect(() => qpKernel("gpu" as "scalar")).toThrow(/unknown kernel 'gpu', expected 'avx2' or 'scalar'/);
   });
 
   it("solves min volatility and max Sharpe on 500 assets to KKT precision, at HiGHS's objective or better", async () => {

@@ -150,6 +150,15 @@ function toCsr(rows: readonly SparseRow[], n: number, what: string): { start: In
  * when the iteration limit is hit without convergence, which for a well-scaled problem means it is infeasible or
  * unbounded.
  */
+/**
+ * The native QP's dense Cholesky kernel: "avx2" (blocked, AVX2 + FMA; the default where the CPU has both) or
+ * "scalar" (portable, row at a time). Pass one to switch, for tests and benchmarks; returns the one in use.
+ */
+export function qpKernel(kernel?: "avx2" | "scalar"): { kernel: "avx2" | "scalar"; avx2Supported: boolean } {
+  const addon = nativeAddon() as unknown as { portfolioQpKernel: (k?: string) => { kernel: "avx2" | "scalar"; avx2Supported: boolean } };
+  return addon.portfolioQpKernel(kernel);
+}
+
 export function solveQp(problem: QpProblem, opts: QpOptions = {}): QpSolution {
   return withFixedAsEqualities(problem, (p) => (opts.engine === "js" ? solveQpEngineJs(p, opts) : solveQpNative(p, opts)));
 }

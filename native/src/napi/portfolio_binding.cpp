@@ -167,8 +167,29 @@ Napi::Value QpSolveSync(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+// portfolioQpKernel(kernel?) -> { kernel, avx2Supported }: the QP's dense Cholesky kernel ("avx2" | "scalar"),
+// optionally changed first. For tests and benchmarks.
+Napi::Value QpKernel(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  if (!info[0].IsUndefined()) {
+    const std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string();
+    if (name != "avx2" && name != "scalar") {
+      const std::string found = info[0].IsString() ? "'" + name + "'" : describe(info[0]);
+      throw Napi::RangeError::New(env, "portfolioQpKernel: unknown kernel " + found + ", expected 'avx2' or 'scalar'.");
+    }
+    if (!omniquant::portfolio::set_qp_kernel_avx2(name == "avx2")) {
+      throw Napi::RangeError::New(env, "portfolioQpKernel: this CPU has no AVX2 + FMA, so the kernel 'avx2' is not available.");
+    }
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("kernel", omniquant::portfolio::qp_kernel_avx2() ? "avx2" : "scalar");
+  o.Set("avx2Supported", omniquant::portfolio::qp_kernel_avx2_supported());
+  return o;
+}
+
 void InitPortfolio(Napi::Env env, Napi::Object exports) {
   exports.Set("portfolioQpSolveSync", Napi::Function::New(env, QpSolveSync, "portfolioQpSolveSync"));
+  exports.Set("portfolioQpKernel", Napi::Function::New(env, QpKernel, "portfolioQpKernel"));
 }
 
 }  // namespace omq

@@ -70,4 +70,11 @@ struct QpResult {
 
 QpResult solve_qp(const QpProblem& problem, const QpOptions& options);
 
+/// The dense Cholesky kernel in use: true = the AVX2 + FMA blocked one (the default where the CPU has both),
+/// false = the portable row-at-a-time one. For tests and benchmarks.
+bool qp_kernel_avx2();
+bool qp_kernel_avx2_supported();
+/// Chooses the kernel; returns false (and changes nothing) if AVX2 is asked for and not supported.
+bool set_qp_kernel_avx2(bool avx2);
+
 }  // namespace omniquant::portfolio
