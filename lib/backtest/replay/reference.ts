@@ -12,6 +12,7 @@ import type { InstrumentSpec, MarketEvents } from "../../data/market/events.js";
 import { EventKind } from "../../data/market/events.js";
 import { Op, OrderTypeCode, RejectReason, ResponseKind, RunStatus, TifCode } from "./codes.js";
 import type { ConstantLatencyModel, FeeModel, QueueModel } from "./models.js";
+import type { ReplayResponse } from "./engine.js";
 
 export interface ReferenceConfig {
   instruments: readonly InstrumentSpec[];
@@ -22,21 +23,8 @@ export interface ReferenceConfig {
   noDoubleFill?: boolean;
 }
 
-export interface ReferenceResponse {
-  ts: bigint;
-  exchTs: bigint;
-  kind: number;
-  reason: number;
-  orderId: number;
-  instrument: number;
-  side: number;
-  price: number;
-  qty: number;
-  leaves: number;
-  maker: boolean;
-  fee: number;
-  mid: number;
-}
+/** A response as the strategy receives it: the same record as the engine's (only the logic is kept apart). */
+export type ReferenceResponse = ReplayResponse;
 
 export interface ReferenceAccount {
   position: bigint;
