@@ -101,6 +101,8 @@ export class CellCompiler {
       {
         text: [
           `declare var display: ReturnType<typeof import("omniquant/display").createDisplay>;`,
+          `/** Asks the notebook's user for a line of text (Jupyter's stdin channel); { password: true } hides it. */`,
+          `declare var input: (prompt?: string, opts?: { password?: boolean }) => Promise<string>;`,
           `declare var ${RESULT_VAR}: unknown;`,
         ].join("\n"),
         version: 1,

@@ -47,6 +47,8 @@ export class KernelHandler {
   private aborting = false;
   private current: Message | null = null;
   readonly display: ReturnType<typeof createDisplay>;
+  /** The input() waiting for its input_reply, if any. */
+  private pendingInput: { resolve: (value: string) => void; reject: (e: Error) => void } | null = null;
 
   constructor(
     private readonly executor: Executor,
@@ -57,6 +59,39 @@ export class KernelHandler {
       publish: (msgType: "display_data" | "update_display_data", content: DisplayContent) => this.out.send("iopub", msgType, content, this.current),
       clearOutput: (wait: boolean) => this.out.send("iopub", "clear_output", { wait }, this.current),
     });
+  }
+
+  /**
+   * `input(prompt, { password })` for cells: asks the client that sent the running cell for a line of text
+   * (input_request on the stdin channel) and resolves with its input_reply. A client that did not allow stdin
+   * (allow_stdin false: nbconvert, `omq run`, most headless runners) gets an error saying so at once.
+   */
+  readonly input = (prompt: string = "", opts: { password?: boolean } = {}): Promise<string> => {
+    const parent = this.current;
+    if (!parent) return Promise.reject(new Error("input: no cell is running; call it from a cell."));
+    if (parent.content.allow_stdin !== true) {
+      const err = new Error("input: this client does not accept input (its execute_request says allow_stdin: false, as headless runs such as nbconvert and omq run do); pass the value as a notebook parameter instead.");
+      err.name = "StdinNotImplementedError";
+      return Promise.reject(err);
+    }
+    if (this.pendingInput) return Promise.reject(new Error("input: an earlier input() is still waiting for its answer; await it first."));
+    if (opts === null || typeof opts !== "object" || Object.keys(opts).some((k) => k !== "password")) {
+      return Promise.reject(new TypeError("input: options must be { password?: boolean }."));
+    }
+    return new Promise<string>((resolve, reject) => {
+      this.pendingInput = { resolve, reject };
+      this.out.send("stdin", "input_request", { prompt: String(prompt), password: opts.password === true }, parent);
+    });
+  };
+
+  /** An input_reply from the stdin channel: delivered at once (the running cell is waiting for it). */
+  inputReply(msg: Message): void {
+    const pending = this.pendingInput;
+    if (!pending) return; // a late answer to an input() whose cell has ended
+    this.pendingInput = null;
+    const value = msg.content.value;
+    if (msg.content.status === "error") pending.reject(new Error("input: the client answered with an error."));
+    else pending.resolve(typeof value === "string" ? value : String(value ?? ""));
   }
 
   /** The request being executed: parent of stream and display output. */
@@ -152,6 +187,11 @@ export class KernelHandler {
     }
     this.current = msg;
     const outcome = await this.executor.execute(code, { executionCount: count });
+    if (this.pendingInput) {
+      // The cell ended (interrupted, or it did not await its input()): the question is withdrawn.
+      this.pendingInput.reject(new Error("input: the cell ended before the answer came."));
+      this.pendingInput = null;
+    }
     let outputText: string | null = null;
     if (outcome.status === "ok") {
       if (outcome.hasResult && outcome.result !== undefined && !silent && !isDisplayHandle(outcome.result)) {

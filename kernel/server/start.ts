@@ -84,6 +84,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   };
   handler = new KernelHandler(executor, outbox, { requestFlush: () => post({ kind: "flush" }), shutdown });
   (globalThis as Record<string, unknown>).display = handler.display;
+  (globalThis as Record<string, unknown>).input = handler.input;
 
   const queue: ToMain[] = [];
   let pumping = false;
@@ -102,6 +103,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   };
   worker.on("message", (m: ToMain) => {
     if (m.kind === "shutdown") return shutdown();
+    // Not queued: the cell that asked is still running, and the queue waits for it.
+    if (m.kind === "input_reply") return handler!.inputReply(reviveMessage(m.msg));
     queue.push(m);
     void pump();
   });

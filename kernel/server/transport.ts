@@ -10,6 +10,7 @@ import { Signer, decodeMessage, encodeMessage, newHeader, type Header, type Mess
 
 export type ToMain =
   | { kind: "request"; channel: "shell" | "control"; msg: Message }
+  | { kind: "input_reply"; msg: Message }
   | { kind: "flushed" }
   | { kind: "shutdown"; restart: boolean }
   | { kind: "interrupt" };
@@ -130,7 +131,16 @@ await Promise.all([
 void serve("shell", shell);
 void serve("control", control);
 void heartbeat();
-// stdin is bound so clients can connect; input_request is not offered (allow_stdin is ignored).
+// stdin: the kernel sends input_request there (cells' input()); the answers go to the main thread at once.
 void (async () => {
-  for await (const _ of stdin) void _;
+  for await (const frames of stdin) {
+    let msg: Message;
+    try {
+      msg = decodeMessage(frames, signer, "stdin channel");
+    } catch (e) {
+      process.stderr.write(`omniquant kernel: dropped a bad message: ${(e as Error).message}\n`);
+      continue;
+    }
+    if (msg.header.msg_type === "input_reply") port.postMessage({ kind: "input_reply", msg } satisfies ToMain);
+  }
 })();

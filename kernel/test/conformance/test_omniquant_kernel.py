@@ -1,6 +1,6 @@
 """Jupyter's own kernel conformance suite (python3-jupyter-kernel-test) against the `omniquant` kernel, plus the
 protocol behaviours the suite does not cover: stop_on_error aborts, interrupts, silent/store_history, execution
-counts, update_display_data. Run by kernel/test/conformance.test.ts with JUPYTER_PATH pointing at a kernelspec
+counts, update_display_data, input_request on the stdin channel. Run by kernel/test/conformance.test.ts with JUPYTER_PATH pointing at a kernelspec
 installed by `omq kernel install --prefix`."""
 import signal
 import time
@@ -156,6 +156,30 @@ class ProtocolBehaviourTests(unittest.TestCase):
         self.assertEqual(reply["content"]["status"], "error")
         self.assertEqual(reply["content"]["ename"], "InterruptError")
         time.sleep(0.3)
+        reply, _ = self.run_cell("1")
+        self.assertEqual(reply["content"]["status"], "ok")
+
+    def test_input_request_round_trip(self):
+        prompts = []
+
+        def answer(msg):
+            prompts.append(msg["content"])
+            self.kc.input("s3cret" if msg["content"]["password"] else "AAPL")
+
+        reply, outputs = self.run_cell(
+            'const sym = await input("Symbol? ");\nconst key = await input("API key: ", { password: true });\n`${sym}:${key.length}`',
+            allow_stdin=True,
+            stdin_hook=answer,
+        )
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(prompts, [{"prompt": "Symbol? ", "password": False}, {"prompt": "API key: ", "password": True}])
+        self.assertEqual([o for o in outputs if o["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"], "'AAPL:6'")
+
+    def test_input_without_stdin_is_a_clear_error(self):
+        reply, _ = self.run_cell('await input("Symbol? ")', allow_stdin=False)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "StdinNotImplementedError")
+        self.assertIn("allow_stdin: false", reply["content"]["evalue"])
         reply, _ = self.run_cell("1")
         self.assertEqual(reply["content"]["status"], "ok")
 
