@@ -119,6 +119,10 @@ class SideLevels {
     return static_cast<std::uint32_t>((bids_ ? key : ask_top_ - key) * step_);
   }
   std::uint32_t price_of_slot(std::uint32_t s) const { return price_of_key(base_ + s); }
+  /// The window's base that puts `key` kHeadroom slots below its top (at slot kWindow - kHeadroom - 1).
+  static std::uint64_t base_for(std::uint64_t key) {
+    return key >= kWindow - kHeadroom ? key - (kWindow - kHeadroom) + 1 : 0;
+  }
   /// Is a better than b?
   bool better(std::uint32_t a, std::uint32_t b) const { return bids_ ? a > b : a < b; }
 
@@ -152,6 +156,16 @@ class SideLevels {
   void set_top(std::uint32_t s) {
     top_ = s;
     best_price_ = price_of_slot(s);
+  }
+
+  /// Calls f(slot) on every occupied slot, lowest (worst) first.
+  template <class F>
+  void for_each_slot(F&& f) const {
+    for (std::uint32_t w = 0; w < kWords; w++) {
+      for (std::uint64_t bits = bits_[w]; bits != 0; bits &= bits - 1) {
+        f(w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(bits)));
+      }
+    }
   }
 
   /// The highest occupied slot below s (one must exist).
@@ -228,15 +242,8 @@ class SideLevels {
 };
 
 inline void SideLevels::clear_window() {
-  for (std::uint32_t w = 0; w < kWords; w++) {
-    std::uint64_t bits = bits_[w];
-    while (bits != 0) {
-      const std::uint32_t b = static_cast<std::uint32_t>(__builtin_ctzll(bits));
-      bits &= bits - 1;
-      slots_[w * 64 + b] = Slot{0, 0, 0};
-    }
-    bits_[w] = 0;
-  }
+  for_each_slot([&](std::uint32_t s) { slots_[s] = Slot{0, 0, 0}; });
+  std::fill(bits_, bits_ + kWords, 0);
   in_window_ = 0;
   top_ = 0;
 }
@@ -246,7 +253,7 @@ inline void SideLevels::lay_out(const std::vector<Level>& all) {
   overflow_.clear();
   if (all.empty()) return;
   const std::uint64_t best = key_of(all.back().price);
-  base_ = best >= kWindow - kHeadroom ? best - (kWindow - kHeadroom) + 1 : 0;
+  base_ = base_for(best);
   for (const Level& l : all) {
     const std::uint64_t key = key_of(l.price);
     if (key < base_) {
@@ -263,41 +270,30 @@ inline void SideLevels::lay_out(const std::vector<Level>& all) {
 
 inline void SideLevels::restep(std::uint32_t step) {
   std::vector<Level> all(overflow_.begin(), overflow_.end());
-  for (std::uint32_t w = 0; w < kWords; w++) {
-    for (std::uint64_t bits = bits_[w]; bits != 0; bits &= bits - 1) {
-      const std::uint32_t s = w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(bits));
-      all.push_back(Level{price_of_slot(s), slots_[s].orders, slots_[s].shares});
-    }
-  }
+  for_each_slot([&](std::uint32_t s) { all.push_back(Level{price_of_slot(s), slots_[s].orders, slots_[s].shares}); });
   step_ = step;
   ask_top_ = 0xFFFFFFFFull / step;
   lay_out(all);
 }
 
 inline void SideLevels::move_up(std::uint64_t key) {
-  const std::uint64_t base = key - (kWindow - kHeadroom) + 1;  // key >= base_ + kWindow > kWindow - kHeadroom
+  const std::uint64_t base = base_for(key);  // key >= base_ + kWindow: base > base_
   const std::uint64_t shift = base - base_;
-  // Slots below `shift` fall into the overflow, worst first (all better than the overflow's levels).
-  for (std::uint32_t w = 0; w < kWords; w++) {
-    for (std::uint64_t bits = bits_[w]; bits != 0; bits &= bits - 1) {
-      const std::uint32_t s = w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(bits));
-      if (s >= shift) break;
-      overflow_.push_back(Level{price_of_slot(s), slots_[s].orders, slots_[s].shares});
-    }
-  }
+  // Slots below `shift` fall into the overflow, worst first (all better than the overflow's levels); the others
+  // move down by `shift`.
   std::unique_ptr<Slot[]> moved(new Slot[kWindow]());
   std::uint64_t bits[kWords] = {};
   std::uint32_t n = 0;
-  for (std::uint32_t w = 0; w < kWords; w++) {
-    for (std::uint64_t b = bits_[w]; b != 0; b &= b - 1) {
-      const std::uint32_t s = w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(b));
-      if (s < shift) continue;
-      const auto t = static_cast<std::uint32_t>(s - shift);
-      moved[t] = slots_[s];
-      bits[t >> 6] |= 1ull << (t & 63);
-      n++;
+  for_each_slot([&](std::uint32_t s) {
+    if (s < shift) {
+      overflow_.push_back(Level{price_of_slot(s), slots_[s].orders, slots_[s].shares});
+      return;
     }
-  }
+    const auto t = static_cast<std::uint32_t>(s - shift);
+    moved[t] = slots_[s];
+    bits[t >> 6] |= 1ull << (t & 63);
+    n++;
+  });
   slots_ = std::move(moved);
   std::copy(bits, bits + kWords, bits_);
   base_ = base;
@@ -324,8 +320,7 @@ inline SideLevels::Did SideLevels::change_slow(std::uint32_t price, std::int64_t
   const std::uint64_t key = key_of(price);
   if (in_window_ == 0) {  // the side is empty
     if (orders <= 0) return Did::Nothing;
-    base_ = key >= kWindow - kHeadroom ? key - (kWindow - kHeadroom) + 1 : 0;
-    top_ = 0;
+    base_ = base_for(key);
     return change_slot(static_cast<std::uint32_t>(key - base_), price, shares, orders, out);
   }
   if (key >= base_ + kWindow) {  // better than every level

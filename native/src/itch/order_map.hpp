@@ -25,7 +25,7 @@ class OrderMap {
 
   std::size_t size() const { return size_; }
 
-  /// The live order with this reference, or nullptr. The pointer is valid until the next insert or erase.
+  /// The live order with this reference, or nullptr. The pointer is valid until the next emplace or erase.
   Order* find(std::uint64_t ref) {
     std::size_t i = slot(ref);
     for (;;) {
@@ -45,26 +45,9 @@ class OrderMap {
     __builtin_prefetch(reinterpret_cast<const char*>(o) + 2 * sizeof(Order) - 1);
   }
 
-  /// Inserts an order; returns false (and changes nothing) if the reference is already live.
-  bool insert(const Order& order) {
-    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
-    std::size_t i = slot(order.ref);
-    for (;;) {
-      Order& o = slots_[i];
-      if (!o.used) {
-        o = order;
-        o.used = 1;
-        size_++;
-        return true;
-      }
-      if (o.ref == order.ref) return false;
-      i = (i + 1) & mask_;
-    }
-  }
-
   /// The slot of `ref`: {the live order, false} if there is one; otherwise {a new slot holding only `ref`, true},
-  /// for the caller to fill. One probe where find() then insert() would take two. The pointer is valid until the
-  /// next insert, emplace or erase.
+  /// for the caller to fill: one probe serves a lookup and an insertion. The pointer is valid until the
+  /// next emplace or erase.
   std::pair<Order*, bool> emplace(std::uint64_t ref) {
     if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     std::size_t i = slot(ref);
@@ -122,7 +105,7 @@ class OrderMap {
     for (std::size_t c = capacity; c > 1; c >>= 1) shift_--;
     size_ = 0;
     for (const Order& o : old)
-      if (o.used) insert(o);
+      if (o.used) *emplace(o.ref).first = o;
   }
 
   std::vector<Order> slots_;
