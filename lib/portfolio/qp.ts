@@ -146,11 +146,6 @@ function toCsr(rows: readonly SparseRow[], n: number, what: string): { start: In
 }
 
 /**
- * Solves a convex QP (see the file comment; native engine unless `opts.engine` is "js"). Throws an OmniQuantError
- * when the iteration limit is hit without convergence, which for a well-scaled problem means it is infeasible or
- * unbounded.
- */
-/**
  * The native QP's dense Cholesky kernel: "avx2" (blocked, AVX2 + FMA; the default where the CPU has both) or
  * "scalar" (portable, row at a time). Pass one to switch, for tests and benchmarks; returns the one in use.
  */
@@ -159,6 +154,11 @@ export function qpKernel(kernel?: "avx2" | "scalar"): { kernel: "avx2" | "scalar
   return addon.portfolioQpKernel(kernel);
 }
 
+/**
+ * Solves a convex QP (see the file comment; native engine unless `opts.engine` is "js"). Throws an OmniQuantError
+ * when the iteration limit is hit without convergence, which for a well-scaled problem means it is infeasible or
+ * unbounded.
+ */
 export function solveQp(problem: QpProblem, opts: QpOptions = {}): QpSolution {
   return withFixedAsEqualities(problem, (p) => (opts.engine === "js" ? solveQpEngineJs(p, opts) : solveQpNative(p, opts)));
 }

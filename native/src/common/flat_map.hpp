@@ -117,13 +117,8 @@ class FlatMap {
     std::vector<Entry> old;
     old.swap(table_);
     init(cap);
-    for (const Entry& e : old) {
-      if (e.key == kEmpty) continue;
-      std::size_t i = slot(e.key);
-      while (table_[i].key != kEmpty) i = (i + 1) & mask_;
-      table_[i] = e;
-      size_++;
-    }
+    for (const Entry& e : old)
+      if (e.key != kEmpty) insert(e.key, e.value);  // the doubled table never grows again here
   }
 
   std::vector<Entry> table_;

@@ -48,18 +48,22 @@ inline double dot(const double* a, const double* b, int len) {
 // A pivot at or below `tiny` becomes 1e64 instead of failing: late interior-point iterations make K very
 // ill-conditioned, and freezing that direction is the standard remedy. cholesky_robust picks this or, on CPUs
 // with AVX2 and FMA, cholesky_blocked_avx2 (same results up to rounding).
-void cholesky_rows(double* a, int n, const std::vector<int>& first, double tiny) {
-  for (int i = 0; i < n; i++) {
-    double* ri = a + static_cast<std::size_t>(i) * n;
-    const int fi = first[i];
-    for (int j = fi; j < i; j++) {
-      const double* rj = a + static_cast<std::size_t>(j) * n;
-      const int k0 = std::max(fi, first[j]);
-      ri[j] = (ri[j] - dot(ri + k0, rj + k0, j - k0)) / rj[j];
-    }
-    const double s = ri[i] - dot(ri + fi, ri + fi, i - fi);
-    ri[i] = s > tiny ? std::sqrt(s) : 1e64;
+//
+// factor_row finishes row i: its entries from column `from` on (those left of `from` already done) and its pivot.
+inline void factor_row(double* a, int n, const std::vector<int>& first, double tiny, int i, int from) {
+  double* ri = a + static_cast<std::size_t>(i) * n;
+  const int fi = first[i];
+  for (int j = std::max(from, fi); j < i; j++) {
+    const double* rj = a + static_cast<std::size_t>(j) * n;
+    const int k0 = std::max(fi, first[j]);
+    ri[j] = (ri[j] - dot(ri + k0, rj + k0, j - k0)) / rj[j];
   }
+  const double s = ri[i] - dot(ri + fi, ri + fi, i - fi);
+  ri[i] = s > tiny ? std::sqrt(s) : 1e64;
+}
+
+void cholesky_rows(double* a, int n, const std::vector<int>& first, double tiny) {
+  for (int i = 0; i < n; i++) factor_row(a, n, first, tiny, i, 0);
 }
 
 #if defined(__GNUC__) && defined(__x86_64__)
@@ -112,30 +116,10 @@ __attribute__((target("avx2,fma"))) void cholesky_blocked_avx2(double* a, int n,
       r3[j] = (r3[j] - d3) / pivot;
     }
     // The 4 x 4 diagonal block, row by row.
-    for (int b = i; b < i + 4; b++) {
-      double* rb = row(b);
-      const int fi = first[b];
-      for (int j = std::max(i, fi); j < b; j++) {
-        const double* rj = row(j);
-        const int k0 = std::max(fi, first[j]);
-        rb[j] = (rb[j] - dot(rb + k0, rj + k0, j - k0)) / rj[j];
-      }
-      const double s = rb[b] - dot(rb + fi, rb + fi, b - fi);
-      rb[b] = s > tiny ? std::sqrt(s) : 1e64;
-    }
+    for (int b = i; b < i + 4; b++) factor_row(a, n, first, tiny, b, i);
   }
   // The last rows (n mod 4), one at a time.
-  for (; i < n; i++) {
-    double* ri = row(i);
-    const int fi = first[i];
-    for (int j = fi; j < i; j++) {
-      const double* rj = row(j);
-      const int k0 = std::max(fi, first[j]);
-      ri[j] = (ri[j] - dot(ri + k0, rj + k0, j - k0)) / rj[j];
-    }
-    const double s = ri[i] - dot(ri + fi, ri + fi, i - fi);
-    ri[i] = s > tiny ? std::sqrt(s) : 1e64;
-  }
+  for (; i < n; i++) factor_row(a, n, first, tiny, i, 0);
 }
 #endif
 
