@@ -7,6 +7,7 @@ import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CellCompiler, type CellDiagnostic, type CompiledCell } from "./compiler.js";
 import { packageRoot } from "../../lib/util/package-root.js";
+import { CellState } from "./cell-state.js";
 
 export type ExecOutcome =
   | { status: "ok"; hasResult: boolean; result: unknown }
@@ -124,9 +125,9 @@ export class Executor {
     });
     interrupted.catch(() => undefined);
     const generation = ++cellGeneration;
-    Atomics.store(CELL_STATE, RUNNING, generation);
+    CELL_STATE.setRunning(generation);
     const onSigint = (): void => {
-      Atomics.store(CELL_STATE, ACKNOWLEDGED, generation);
+      CELL_STATE.acknowledge(generation);
       this.interrupt();
     };
     process.on("SIGINT", onSigint);
@@ -152,7 +153,7 @@ export class Executor {
       return errorOutcome(e, this.ran);
     } finally {
       process.off("SIGINT", onSigint);
-      Atomics.store(CELL_STATE, RUNNING, 0);
+      CELL_STATE.setRunning(0);
       this.running = false;
       this.rejectInterrupt = null;
       (globalThis as Record<string, unknown>).__omq_result__ = undefined;
@@ -160,20 +161,12 @@ export class Executor {
   }
 }
 
-/**
- * What the kernel's transport thread needs to interrupt a cell that SIGINT cannot reach, in shared memory:
- * [RUNNING] the generation of the cell running (0: none), [ACKNOWLEDGED] the last generation whose SIGINT
- * listener ran. vm's breakOnSigint stops a cell's synchronous part and the SIGINT listener a pending await, but
- * once a cell has awaited, its code runs from the microtask queue: a busy loop there never yields to the signal.
- * The transport then ends the running JavaScript through the inspector (server/transport.ts).
- */
-const CELL_STATE = new Int32Array(new SharedArrayBuffer(8));
-const RUNNING = 0;
-const ACKNOWLEDGED = 1;
+/** Which cell runs, for the transport thread (cell-state.ts). */
+const CELL_STATE = new CellState();
 let cellGeneration = 0;
 
 export function cellStateBuffer(): SharedArrayBuffer {
-  return CELL_STATE.buffer as SharedArrayBuffer;
+  return CELL_STATE.buffer;
 }
 
 /** The executor whose cell is running: compiled cells reach their preloaded modules through `__omq__`. */

@@ -7,6 +7,7 @@ import { isComplete } from "../executor/compiler.js";
 import { createDisplay, isDisplayHandle, mimeBundleOf } from "../display/index.js";
 import type { DisplayContent } from "../display/sink.js";
 import { kernelInfoContent } from "./kernel-info.js";
+import { checkKeys } from "../../lib/util/errors.js";
 
 export type OutChannel = "shell" | "control" | "iopub" | "stdin";
 
@@ -75,8 +76,10 @@ export class KernelHandler {
       return Promise.reject(err);
     }
     if (this.pendingInput) return Promise.reject(new Error("input: an earlier input() is still waiting for its answer; await it first."));
-    if (opts === null || typeof opts !== "object" || Object.keys(opts).some((k) => k !== "password")) {
-      return Promise.reject(new TypeError("input: options must be { password?: boolean }."));
+    try {
+      checkKeys(opts, ["password"], "input");
+    } catch (e) {
+      return Promise.reject(e as Error);
     }
     return new Promise<string>((resolve, reject) => {
       this.pendingInput = { resolve, reject };

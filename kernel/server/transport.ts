@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import { endpoint, type ConnectionInfo } from "../protocol/connection.js";
 import { Signer, decodeMessage, encodeMessage, newHeader, type Header, type Message } from "../protocol/wire.js";
+import { CellState } from "../executor/cell-state.js";
 
 export type ToMain =
   | { kind: "request"; channel: "shell" | "control"; msg: Message }
@@ -21,8 +22,8 @@ export type ToTransport =
   | { kind: "close" };
 
 const { info, kernelInfo, cellState } = workerData as { info: ConnectionInfo; kernelInfo: Record<string, unknown>; cellState: SharedArrayBuffer };
-/** [0]: generation of the running cell (0: none); [1]: last generation whose SIGINT listener ran (executor.ts). */
-const cell = new Int32Array(cellState);
+/** Which cell the main thread runs (executor/cell-state.ts). */
+const cell = new CellState(cellState);
 /** An in-process inspector session on the main thread: only used to end JavaScript that SIGINT cannot reach. */
 const mainThread = new inspector.Session();
 mainThread.connectToMainThread();
@@ -60,7 +61,8 @@ function send(channel: keyof typeof sockets, msgType: string, content: unknown, 
   sendFrames(sockets[channel], frames);
 }
 
-async function serve(channel: "shell" | "control", sock: zmq.Router): Promise<void> {
+/** The signed messages arriving on a socket; a bad one is reported on stderr and skipped. */
+async function* messages(sock: zmq.Router, channel: "shell" | "control" | "stdin"): AsyncGenerator<Message> {
   for await (const frames of sock) {
     let msg: Message;
     try {
@@ -69,6 +71,12 @@ async function serve(channel: "shell" | "control", sock: zmq.Router): Promise<vo
       process.stderr.write(`omniquant kernel: dropped a bad message: ${(e as Error).message}\n`);
       continue;
     }
+    yield msg;
+  }
+}
+
+async function serve(channel: "shell" | "control", sock: zmq.Router): Promise<void> {
+  for await (const msg of messages(sock, channel)) {
     const type = msg.header.msg_type;
     const parent = { header: msg.header, identities: msg.identities };
     if (type === "kernel_info_request") {
@@ -80,11 +88,11 @@ async function serve(channel: "shell" | "control", sock: zmq.Router): Promise<vo
       // A cell busy after an await takes neither: if the same cell still runs and has not taken the signal after
       // the grace period, its JavaScript is terminated (V8 cancels the termination once that execution has
       // unwound; the pending SIGINT then ends the cell with an InterruptError, and the kernel keeps its state).
-      const generation = Atomics.load(cell, 0);
+      const generation = cell.running();
       process.kill(process.pid, "SIGINT");
       if (generation !== 0) {
         setTimeout(() => {
-          if (Atomics.load(cell, 0) === generation && Atomics.load(cell, 1) !== generation) {
+          if (cell.running() === generation && cell.acknowledged() !== generation) {
             mainThread.post("Runtime.terminateExecution", (err) => {
               if (err) process.stderr.write(`omniquant kernel: could not stop the running cell: ${err.message}\n`);
             });
@@ -133,14 +141,7 @@ void serve("control", control);
 void heartbeat();
 // stdin: the kernel sends input_request there (cells' input()); the answers go to the main thread at once.
 void (async () => {
-  for await (const frames of stdin) {
-    let msg: Message;
-    try {
-      msg = decodeMessage(frames, signer, "stdin channel");
-    } catch (e) {
-      process.stderr.write(`omniquant kernel: dropped a bad message: ${(e as Error).message}\n`);
-      continue;
-    }
+  for await (const msg of messages(stdin, "stdin")) {
     if (msg.header.msg_type === "input_reply") port.postMessage({ kind: "input_reply", msg } satisfies ToMain);
   }
 })();
