@@ -1,5 +1,6 @@
 import { rollingMeanStd } from "../native/index.js";
-import { checkInt, checkNumber, checkOptions, toF64, type Series } from "./series.js";
+import { checkInt, checkNumber, toF64, type Series } from "./series.js";
+import { checkKeys } from "../util/errors.js";
 
 export interface BollingerOptions {
   /** Window (default 20). */
@@ -24,7 +25,7 @@ export interface BollingerBands {
  * window-1 outputs are NaN. Computed natively (omniquant/native rollingMeanStd), one call.
  */
 export function bollinger(values: Series, opts: BollingerOptions = {}): BollingerBands {
-  const o = checkOptions(opts, "bollinger", ["window", "k", "ddof"]);
+  const o = checkKeys(opts, ["window", "k", "ddof"], "bollinger");
   const window = checkInt(o.window ?? 20, "bollinger", "window");
   const k = checkNumber(o.k ?? 2, "bollinger", "k", 0);
   const ddof = checkInt(o.ddof ?? 0, "bollinger", "ddof", 0);

@@ -2,7 +2,8 @@
  * Labels for supervised learning. These look into the future ON PURPOSE (label at t is a function of prices after
  * t): never use them as features. The feature pipeline keeps them apart.
  */
-import { checkInt, checkNumber, checkOptions, nans, toF64, type Series } from "./series.js";
+import { checkInt, checkNumber, nans, toF64, type Series } from "./series.js";
+import { checkKeys } from "../util/errors.js";
 
 /** Forward simple return over `horizon` steps: p_{t+h} / p_t - 1; the last `horizon` outputs are NaN. */
 export function forwardReturns(prices: Series, horizon = 1, opts: { log?: boolean } = {}): Float64Array {
@@ -39,7 +40,7 @@ export function tripleBarrier(
   prices: Series,
   opts: TripleBarrierOptions,
 ): { label: Float64Array; touch: Int32Array; ret: Float64Array } {
-  const o = checkOptions(opts, "tripleBarrier", ["horizon", "upper", "lower", "width", "vertical"]);
+  const o = checkKeys(opts, ["horizon", "upper", "lower", "width", "vertical"], "tripleBarrier");
   const h = checkInt(o.horizon, "tripleBarrier", "horizon");
   const up = o.upper ?? 1;
   const lo = o.lower ?? 1;

@@ -1,5 +1,6 @@
 import { ema } from "./moving-averages.js";
-import { checkInt, checkOptions, toF64, type Series } from "./series.js";
+import { checkInt, toF64, type Series } from "./series.js";
+import { checkKeys } from "../util/errors.js";
 
 export interface MacdOptions {
   fast?: number;
@@ -20,7 +21,7 @@ export interface Macd {
  * Matches technicalindicators' MACD with SimpleMAOscillator and SimpleMASignal false.
  */
 export function macd(values: Series, opts: MacdOptions = {}): Macd {
-  const o = checkOptions(opts, "macd", ["fast", "slow", "signal"]);
+  const o = checkKeys(opts, ["fast", "slow", "signal"], "macd");
   const fast = checkInt(o.fast ?? 12, "macd", "fast");
   const slow = checkInt(o.slow ?? 26, "macd", "slow");
   const signalWindow = checkInt(o.signal ?? 9, "macd", "signal");

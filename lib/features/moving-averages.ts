@@ -13,7 +13,8 @@
  * series or parameters, where allocating and page-faulting 8 bytes per point costs more than the computation).
  */
 import { featuresAddon } from "./addon.js";
-import { checkInt, checkNumber, checkOptions, checkOut, toF64, type Series } from "./series.js";
+import { checkInt, checkNumber, checkOut, toF64, type Series } from "./series.js";
+import { checkKeys } from "../util/errors.js";
 
 export interface MovingAverageOptions {
   /** Write the result here (a Float64Array of the input's length, not sharing its memory) and return it. */
@@ -32,7 +33,7 @@ export interface EmaOptions extends MovingAverageOptions {
  */
 export function sma(values: Series, window: number, opts?: MovingAverageOptions): Float64Array {
   checkInt(window, "sma", "window");
-  const { out } = checkOptions(opts, "sma", ["out"]);
+  const { out } = checkKeys(opts, ["out"], "sma");
   const x = toF64(values, "sma");
   return featuresAddon().featuresSma(x, window, checkOut(out, x, "sma"));
 }
@@ -45,7 +46,7 @@ export function sma(values: Series, window: number, opts?: MovingAverageOptions)
  */
 export function ema(values: Series, window: number, opts?: EmaOptions): Float64Array {
   checkInt(window, "ema", "window");
-  const { alpha: a, out } = checkOptions(opts, "ema", ["alpha", "out"]);
+  const { alpha: a, out } = checkKeys(opts, ["alpha", "out"], "ema");
   const alpha = a === undefined ? 2 / (window + 1) : checkNumber(a, "ema", "alpha", Number.MIN_VALUE, 1);
   const x = toF64(values, "ema");
   return featuresAddon().featuresEma(x, window, alpha, checkOut(out, x, "ema"));

@@ -1,5 +1,6 @@
 import { featuresAddon, type VolEstimatorName } from "./addon.js";
-import { checkInt, checkNumber, checkOptions, sameLength, toF64, type Series } from "./series.js";
+import { checkInt, checkNumber, sameLength, toF64, type Series } from "./series.js";
+import { checkKeys } from "../util/errors.js";
 
 /** Bars for the volatility estimators: close always; high/low for the range estimators; open for GK, RS, YZ. */
 export interface VolBars {
@@ -33,7 +34,7 @@ export interface RollingVolatilityOptions {
  */
 export function rollingVolatility(bars: VolBars, window: number, opts: RollingVolatilityOptions = {}): Float64Array {
   const where = "rollingVolatility";
-  const o = checkOptions(opts, where, ["estimator", "periodsPerYear"]);
+  const o = checkKeys(opts, ["estimator", "periodsPerYear"], where);
   checkInt(window, where, "window");
   const estimator = o.estimator ?? "close-to-close";
   const ppy = checkNumber(o.periodsPerYear ?? 0, where, "periodsPerYear", 0);

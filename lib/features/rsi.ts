@@ -1,5 +1,6 @@
 import { featuresAddon } from "./addon.js";
-import { checkInt, checkOptions, checkOut, toF64, type Series } from "./series.js";
+import { checkInt, checkOut, toF64, type Series } from "./series.js";
+import { checkKeys } from "../util/errors.js";
 
 export interface RsiOptions {
   /** Write the result here (a Float64Array of the input's length, not sharing its memory) and return it. */
@@ -17,7 +18,7 @@ export interface RsiOptions {
  */
 export function rsi(values: Series, window = 14, opts?: RsiOptions): Float64Array {
   checkInt(window, "rsi", "window");
-  const { out } = checkOptions(opts, "rsi", ["out"]);
+  const { out } = checkKeys(opts, ["out"], "rsi");
   const x = toF64(values, "rsi");
   return featuresAddon().featuresRsi(x, window, checkOut(out, x, "rsi"));
 }

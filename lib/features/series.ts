@@ -1,5 +1,5 @@
 /** Input checking shared by the feature functions: series to Float64Array, windows, option objects. */
-import { checkKeys, contextError } from "../util/errors.js";
+import { contextError } from "../util/errors.js";
 
 /** A numeric series: a Float64Array is used as is (not copied), anything else is copied into one. */
 export type Series = Float64Array | ArrayLike<number>;
@@ -70,10 +70,6 @@ export function checkNumber(value: unknown, where: string, name: string, min = -
   return value;
 }
 
-/** Rejects unknown option keys; returns the options (or {}). The features' argument order for checkKeys. */
-export function checkOptions<T extends object>(opts: T | undefined, where: string, keys: readonly string[]): Partial<T> {
-  return checkKeys(opts, keys, where);
-}
 
 /** A Float64Array of n NaNs. */
 export function nans(n: number): Float64Array {

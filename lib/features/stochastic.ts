@@ -1,6 +1,7 @@
 import type { OhlcSeries } from "./atr.js";
 import { sma } from "./moving-averages.js";
-import { checkInt, checkOptions, nans, sameLength, toF64 } from "./series.js";
+import { checkInt, nans, sameLength, toF64 } from "./series.js";
+import { checkKeys } from "../util/errors.js";
 
 export interface StochasticOptions {
   /** Look-back of the highest high / lowest low (default 14). */
@@ -16,7 +17,7 @@ export interface StochasticOptions {
  * A NaN in the window makes %K NaN (and %D restarts its warm-up).
  */
 export function stochastic(bars: OhlcSeries, opts: StochasticOptions = {}): { k: Float64Array; d: Float64Array } {
-  const o = checkOptions(opts, "stochastic", ["window", "signal"]);
+  const o = checkKeys(opts, ["window", "signal"], "stochastic");
   const window = checkInt(o.window ?? 14, "stochastic", "window");
   const signal = checkInt(o.signal ?? 3, "stochastic", "signal");
   const n = sameLength("stochastic", { high: bars.high, low: bars.low, close: bars.close });

@@ -1,8 +1,8 @@
 /** Trade-based microstructure features: trade signs, sign imbalance, Kyle's lambda, VPIN. */
-import { contextError } from "../util/errors.js";
+import { checkKeys, contextError } from "../util/errors.js";
 import { sma } from "./moving-averages.js";
 import { rollingBeta } from "./rolling-corr.js";
-import { checkInt, checkNumber, checkOptions, nans, sameLength, toF64, type Series } from "./series.js";
+import { checkInt, checkNumber, nans, sameLength, toF64, type Series } from "./series.js";
 import { normalCdf } from "./normal.js";
 
 /**
@@ -84,7 +84,7 @@ export function vpin(
   trades: { price: Series; volume: Series },
   opts: VpinOptions,
 ): { bucketEnd: Int32Array; bucketVpin: Float64Array; perTrade: Float64Array } {
-  const o = checkOptions(opts, "vpin", ["bucketVolume", "buckets", "sign", "sigma"]);
+  const o = checkKeys(opts, ["bucketVolume", "buckets", "sign", "sigma"], "vpin");
   const V = checkNumber(o.bucketVolume, "vpin", "bucketVolume", Number.MIN_VALUE);
   const nb = checkInt(o.buckets ?? 50, "vpin", "buckets");
   const n = sameLength("vpin", { price: trades.price, volume: trades.volume });

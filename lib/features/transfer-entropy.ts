@@ -1,5 +1,5 @@
-import { contextError } from "../util/errors.js";
-import { checkInt, checkOptions, sameLength, toF64, type Series } from "./series.js";
+import { checkKeys, contextError } from "../util/errors.js";
+import { checkInt, sameLength, toF64, type Series } from "./series.js";
 
 export interface TransferEntropyOptions {
   /** Bins per series (default 3). */
@@ -34,7 +34,7 @@ export function discretize(values: Float64Array, bins: number, binning: "quantil
  */
 export function transferEntropy(x: Series, y: Series, opts: TransferEntropyOptions = {}): number {
   const where = "transferEntropy";
-  const o = checkOptions(opts, where, ["bins", "binning", "lag"]);
+  const o = checkKeys(opts, ["bins", "binning", "lag"], where);
   const bins = checkInt(o.bins ?? 3, where, "bins", 2);
   const lag = checkInt(o.lag ?? 1, where, "lag");
   const n = sameLength(where, { x, y });

@@ -180,7 +180,7 @@ function queue(kind: QueueModelKind, n: number, opts: { randomise?: boolean } | 
   if (!(typeof n === "number" && Number.isFinite(n) && n > 0 && n <= 1e6)) {
     throw contextError({ where, what: `the exponent is ${String(n)}`, expected: "a positive finite number" });
   }
-  const o = checkKeys(opts ?? {}, ["randomise"], where);
+  const o = checkKeys(opts, ["randomise"], where);
   return Object.freeze({ kind, n, randomise: o.randomise === true });
 }
 
