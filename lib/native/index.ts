@@ -172,3 +172,20 @@ export function nativeInfo(): NativeInfo {
 export function nativeAddon(): Readonly<Record<string, unknown>> {
   return load() as unknown as Readonly<Record<string, unknown>>;
 }
+
+/**
+ * nativeAddon() seen as one subsystem's functions `T`, after checking that its function `probe` is there: an
+ * addon built from older sources then fails with a sentence naming `what` is missing and how to rebuild, instead
+ * of "x is not a function" later. `where`: the module asking (e.g. "omniquant/sim").
+ */
+export function nativeSection<T>(probe: keyof T & string, what: string, where: string): T {
+  const mod = nativeAddon();
+  if (typeof mod[probe] !== "function") {
+    throw contextError({
+      what: `the native addon at ${nativeAddonPath()} has no ${what} (${probe} is missing)`,
+      where,
+      hint: "It was built from older sources; run 'npm rebuild' to rebuild it",
+    });
+  }
+  return mod as unknown as T;
+}

@@ -4,8 +4,7 @@
  * Loading belongs to lib/native/index.ts, the only module that loads the addon (with its error messages for a
  * missing or broken build).
  */
-import { contextError } from "../util/errors.js";
-import { nativeAddon, nativeAddonPath } from "../native/index.js";
+import { nativeSection } from "../native/index.js";
 import type { BatchColumns } from "./batch.js";
 import type { EventColumns } from "./events.js";
 
@@ -60,18 +59,6 @@ export interface BookAddon {
   bookLatency(h: NativeBookHandle, reset: boolean): { count: number; meanNs: number; p50Ns: number; p90Ns: number; p99Ns: number; p999Ns: number; maxNs: number };
 }
 
-let cached: BookAddon | undefined;
-
 export function bookAddon(): BookAddon {
-  if (cached !== undefined) return cached;
-  const mod = nativeAddon() as Partial<BookAddon>;
-  if (typeof mod.bookCreate !== "function") {
-    throw contextError({
-      what: `the native addon at ${nativeAddonPath()} has no matching engine (bookCreate is missing)`,
-      where: "omniquant/sim",
-      hint: "It was built from older sources; run 'npm rebuild' to rebuild it",
-    });
-  }
-  cached = mod as BookAddon;
-  return cached;
+  return nativeSection<BookAddon>("bookCreate", "matching engine", "omniquant/sim");
 }

@@ -2,8 +2,7 @@
  * The replay-engine functions of the native addon (native/src/napi/replay_binding.cpp), typed. Loading belongs
  * to lib/native/index.ts, the only module that loads the addon.
  */
-import { contextError } from "../../util/errors.js";
-import { nativeAddon, nativeAddonPath } from "../../native/index.js";
+import { nativeSection } from "../../native/index.js";
 
 /** Opaque handle of a native replay engine (a type-tagged external). */
 export type NativeReplayHandle = { readonly __brand: "ReplayHandle" };
@@ -87,18 +86,6 @@ export interface ReplayAddon {
   };
 }
 
-let cached: ReplayAddon | undefined;
-
 export function replayAddon(): ReplayAddon {
-  if (cached !== undefined) return cached;
-  const mod = nativeAddon() as Partial<ReplayAddon>;
-  if (typeof mod.replayCreate !== "function") {
-    throw contextError({
-      what: `the native addon at ${nativeAddonPath()} has no replay engine (replayCreate is missing)`,
-      where: "omniquant/backtest",
-      hint: "It was built from older sources; run 'npm rebuild' to rebuild it",
-    });
-  }
-  cached = mod as ReplayAddon;
-  return cached;
+  return nativeSection<ReplayAddon>("replayCreate", "replay engine", "omniquant/backtest");
 }
